@@ -1,0 +1,176 @@
+// Local mode: the manifests a user would `kubectl apply`, run on this machine. Each
+// AgentRuntime gets a runtime process with the files and OMNIA_* environment its pod would have
+// (pack.json, tools.yaml, mounted mock scripts); one facade serves them all on loopback.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { loadManifestDir } from "../../shared/manifests/load-manifests.js";
+import { resolveAgents, type ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
+import { renderRuntimeEnv } from "../../shared/manifests/runtime-env.js";
+import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
+import { freePort } from "../../shared/net/free-port.js";
+import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "./child-process.js";
+
+export interface LocalStackOptions {
+  manifestsDir: string;
+  /** Facade port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  redisUrl?: string | undefined;
+  stateDir: string;
+  runtimeEnv?: Record<string, string>;
+  facadeEnv?: Record<string, string>;
+  echo?: NodeJS.WritableStream;
+}
+
+export interface LocalRuntime {
+  namespace: string;
+  name: string;
+  grpcPort: number;
+  process: OmniaProcess;
+  /** SIGKILL, and wait until it is gone. */
+  kill(): Promise<void>;
+  /** Start it again on the same ports, and wait until it is ready. */
+  start(): Promise<void>;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  logDir: string;
+  agents: Array<{ namespace: string; name: string }>;
+  facade: OmniaProcess;
+  runtime(key: string): LocalRuntime;
+  /** Resolves with the name of the first process that exits on its own. */
+  died: Promise<string>;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const set = await loadManifestDir(options.manifestsDir);
+  const resolved = resolveAgents(set);
+  if (resolved.length === 0) throw new Error(`no AgentRuntime in ${options.manifestsDir}`);
+  const logDir = join(options.stateDir, "logs");
+  const host = options.host ?? "127.0.0.1";
+
+  const runtimes = new Map<string, LocalRuntime>();
+  const started: OmniaProcess[] = [];
+  let stopping = false;
+  let reportDeath: (who: string) => void = () => {};
+  const died = new Promise<string>((resolve) => (reportDeath = resolve));
+  const watch = (p: OmniaProcess) => {
+    started.push(p);
+    void p.exited.then(() => {
+      if (!stopping && !killedOnPurpose.has(p)) reportDeath(p.name);
+    });
+  };
+  const killedOnPurpose = new Set<OmniaProcess>();
+
+  try {
+    for (const agent of resolved) {
+      const runtime = await prepareRuntime(agent, options, logDir, watch, killedOnPurpose);
+      runtimes.set(`${runtime.namespace}/${runtime.name}`, runtime);
+    }
+    const port = options.port === 0 ? await freePort() : options.port;
+    const facade = startOmniaProcess({
+      name: "facade",
+      entry: "facade/node/main.ts",
+      logDir,
+      ...(options.echo ? { echo: options.echo } : {}),
+      env: {
+        PORT: String(port),
+        OMNIA_FACADE_HOST: host,
+        OMNIA_AGENT_ROUTES: [...runtimes.values()].map((r) => `${r.namespace}/${r.name}=127.0.0.1:${r.grpcPort}`).join(","),
+        ...options.facadeEnv,
+      },
+    });
+    watch(facade);
+    const url = `http://${host}:${port}/`;
+    await waitForHttpOk(`${url}readyz`, START_TIMEOUT_MS, facade.exited);
+    return {
+      url,
+      port,
+      logDir,
+      agents: [...runtimes.values()].map((r) => ({ namespace: r.namespace, name: r.name })),
+      facade,
+      died,
+      runtime(key) {
+        const r = runtimes.get(key);
+        if (!r) throw new Error(`no runtime for ${key}`);
+        return r;
+      },
+      async stop() {
+        stopping = true;
+        await facade.stop();
+        await Promise.all([...runtimes.values()].map((r) => r.process.stop()));
+      },
+    };
+  } catch (err) {
+    stopping = true;
+    await Promise.all(started.map((p) => p.stop(2_000)));
+    throw err;
+  }
+}
+
+async function prepareRuntime(
+  agent: ResolvedAgent,
+  options: LocalStackOptions,
+  logDir: string,
+  watch: (p: OmniaProcess) => void,
+  killedOnPurpose: Set<OmniaProcess>,
+): Promise<LocalRuntime> {
+  const { name, namespace } = agent.agent.metadata;
+  // The files the operator would mount into the pod, laid out under the state directory.
+  const dir = join(options.stateDir, "agents", namespace, name);
+  rmSync(dir, { recursive: true, force: true });
+  const packDir = join(dir, "pack");
+  const toolsPath = join(dir, "tools", "tools.yaml");
+  mkdirSync(packDir, { recursive: true });
+  mkdirSync(join(dir, "tools"), { recursive: true });
+  writeFileSync(join(packDir, "pack.json"), agent.packJson);
+  writeFileSync(toolsPath, renderToolsConfig(agent.toolRegistry));
+  let mockConfigPath: string | undefined;
+  if (agent.mockConfig) {
+    mkdirSync(join(dir, "mock"), { recursive: true });
+    mockConfigPath = join(dir, "mock", basename(agent.mockConfig.path));
+    writeFileSync(mockConfigPath, agent.mockConfig.text);
+  }
+  const grpcPort = await freePort();
+  const healthPort = await freePort();
+  const env: Record<string, string> = {
+    ...renderRuntimeEnv(agent, { packDir, toolsPath, ...(mockConfigPath ? { mockConfigPath } : {}) }),
+    OMNIA_GRPC_HOST: "127.0.0.1",
+    OMNIA_GRPC_PORT: String(grpcPort),
+    OMNIA_HEALTH_PORT: String(healthPort),
+    ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
+    ...options.runtimeEnv,
+  };
+  const spawnRuntime = async (): Promise<OmniaProcess> => {
+    const p = startOmniaProcess({
+      name: `runtime-${namespace}-${name}`,
+      entry: "runtime/main.ts",
+      env,
+      logDir,
+      ...(options.echo ? { echo: options.echo } : {}),
+    });
+    watch(p);
+    await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, START_TIMEOUT_MS, p.exited);
+    return p;
+  };
+  const runtime: LocalRuntime = {
+    namespace,
+    name,
+    grpcPort,
+    process: await spawnRuntime(),
+    async kill() {
+      killedOnPurpose.add(runtime.process);
+      runtime.process.kill("SIGKILL");
+      await runtime.process.exited;
+    },
+    async start() {
+      runtime.process = await spawnRuntime();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,49 @@
+// Builds server frames (type, timestamp, session_id first, as the reference orders them) and
+// sends them on the socket unless the client is gone.
+import type { ErrorCode } from "../../shared/protocol/error-codes.js";
+import { PROTOCOL_VERSION } from "../../shared/protocol/server-frames.js";
+import type { ProtocolSocket } from "./protocol-socket.js";
+
+export interface TurnStamp {
+  seq: number;
+  turn_id: string;
+}
+
+export class FrameWriter {
+  private socket: ProtocolSocket | null = null;
+
+  attach(socket: ProtocolSocket): void {
+    this.socket = socket;
+  }
+
+  detach(): void {
+    this.socket = null;
+  }
+
+  get attached(): boolean {
+    return this.socket !== null;
+  }
+
+  send(type: string, sessionId: string | undefined, body: Record<string, unknown>): void {
+    if (!this.socket) return;
+    const frame: Record<string, unknown> = { type, timestamp: new Date().toISOString() };
+    if (sessionId !== undefined) frame.session_id = sessionId;
+    this.socket.send(JSON.stringify(Object.assign(frame, body)));
+  }
+
+  connected(sessionId: string, maxPayloadSize: number, resumed?: boolean): void {
+    const connected: Record<string, unknown> = {
+      capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION },
+    };
+    if (resumed !== undefined) connected.resumed = resumed;
+    this.send("connected", sessionId, { connected });
+  }
+
+  error(sessionId: string | undefined, code: ErrorCode, message: string, stamp?: TurnStamp): void {
+    this.send("error", sessionId, stamp ? { error: { code, message }, ...stamp } : { error: { code, message } });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket?.close(code, reason);
+  }
+}

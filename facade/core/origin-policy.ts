@@ -1,0 +1,16 @@
+// Which browser origins may open a socket (a 403 otherwise). Clients that send no Origin
+// (servers, CLIs) and same-host pages are allowed; others must be listed in OMNIA_ALLOWED_ORIGINS.
+export type AllowedOrigins = "*" | string[];
+
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: AllowedOrigins): boolean {
+  if (origin === undefined || allowed === "*") return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && parsed.host === host) return true;
+  const normalized = parsed.origin;
+  return allowed.some((entry) => entry === normalized || entry === origin);
+}

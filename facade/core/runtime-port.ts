@@ -1,0 +1,61 @@
+// What the facade needs from an agent's runtime, independent of how it is reached
+// (grpc-js on localhost in the pod, gRPC-web from the edge). Adapters map their wire types onto these.
+import type { ContentPart } from "../../shared/protocol/content-part.js";
+
+export interface TurnRequest {
+  sessionId: string;
+  content: string;
+  parts: ContentPart[];
+  metadata: Record<string, string>;
+  /** Becomes x-omnia-* metadata on the runtime call. */
+  context: CallContext;
+}
+
+export interface CallContext {
+  agentName: string;
+  namespace: string;
+  sessionId: string;
+  requestId: string;
+  workspace?: string;
+  userId?: string;
+}
+
+export type RuntimeEvent =
+  | { type: "chunk"; content: string }
+  | {
+      type: "tool_call";
+      id: string;
+      name: string;
+      argumentsJson: string;
+      client: boolean;
+      consentMessage?: string;
+      categories?: string[];
+    }
+  | { type: "done"; content: string; parts: ContentPart[]; usage?: { inputTokens: number; outputTokens: number; costUsd: number } }
+  | { type: "error"; code: string; message: string };
+
+export interface ToolResultToRuntime {
+  callId: string;
+  resultJson: string;
+  rejected: boolean;
+  rejectionReason?: string;
+}
+
+/** One turn in flight. Iterating yields the runtime's events; a lost runtime throws RuntimeUnavailableError. */
+export interface TurnStream extends AsyncIterable<RuntimeEvent> {
+  sendToolResult(result: ToolResultToRuntime): void;
+  cancel(): void;
+}
+
+export type ConversationState = "resumable" | "not_found" | "unavailable";
+
+export interface RuntimeClient {
+  converse(request: TurnRequest): TurnStream;
+  hasConversation(sessionId: string, context: CallContext): Promise<ConversationState>;
+  health(): Promise<{ healthy: boolean; status: string }>;
+  close(): void;
+}
+
+export class RuntimeUnavailableError extends Error {
+  override readonly name = "RuntimeUnavailableError";
+}

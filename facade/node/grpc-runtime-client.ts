@@ -1,0 +1,212 @@
+// RuntimeClient over grpc-js to the runtime on localhost (the pod's sidecar placement).
+// grpc-js and protobuf types stay in this file; the core sees only RuntimeEvent values.
+import { create } from "@bufbuild/protobuf";
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  status,
+  type CallOptions,
+  type ClientDuplexStream,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import {
+  ClientMessageSchema,
+  HasConversationRequestSchema,
+  HealthRequestSchema,
+  ResumeState,
+  ToolExecution,
+  type ClientMessage,
+  type HasConversationRequest,
+  type HasConversationResponse,
+  type HealthRequest,
+  type HealthResponse,
+  type ServerMessage,
+} from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
+import { runtimeServiceDefinition } from "../../shared/rpc/runtime-service.js";
+import {
+  RuntimeUnavailableError,
+  type CallContext,
+  type ConversationState,
+  type RuntimeClient,
+  type RuntimeEvent,
+  type ToolResultToRuntime,
+  type TurnRequest,
+  type TurnStream,
+} from "../core/runtime-port.js";
+
+type Callback<T> = (err: ServiceError | null, value?: T) => void;
+
+/** The generated client's methods, typed by the codecs of runtimeServiceDefinition. */
+interface GrpcRuntimeStub {
+  converse(metadata: Metadata, options?: CallOptions): ClientDuplexStream<ClientMessage, ServerMessage>;
+  health(request: HealthRequest, metadata: Metadata, options: CallOptions, callback: Callback<HealthResponse>): void;
+  hasConversation(
+    request: HasConversationRequest,
+    metadata: Metadata,
+    options: CallOptions,
+    callback: Callback<HasConversationResponse>,
+  ): void;
+  close(): void;
+}
+
+const RuntimeStub = makeGenericClientConstructor(runtimeServiceDefinition, "RuntimeService");
+
+const UNARY_DEADLINE_MS = 5_000;
+
+export class GrpcRuntimeClient implements RuntimeClient {
+  private readonly stub: GrpcRuntimeStub;
+
+  constructor(readonly address: string) {
+    this.stub = new RuntimeStub(address, credentials.createInsecure(), {
+      "grpc.keepalive_time_ms": 20_000,
+      "grpc.keepalive_timeout_ms": 10_000,
+      "grpc.keepalive_permit_without_calls": 1,
+      "grpc.initial_reconnect_backoff_ms": 200,
+      "grpc.max_reconnect_backoff_ms": 2_000,
+      "grpc.max_receive_message_length": 64 * 1024 * 1024,
+      "grpc.max_send_message_length": 64 * 1024 * 1024,
+    }) as unknown as GrpcRuntimeStub;
+  }
+
+  converse(request: TurnRequest): TurnStream {
+    const call = this.stub.converse(toMetadata(request.context));
+    call.write(
+      create(ClientMessageSchema, {
+        sessionId: request.sessionId,
+        content: request.content,
+        metadata: request.metadata,
+        parts: request.parts.map((p) => ({
+          type: p.type,
+          text: p.text ?? "",
+          ...(p.media
+            ? { media: { data: p.media.data ?? "", url: p.media.url ?? "", mimeType: p.media.mime_type, storageRef: p.media.storage_ref ?? "" } }
+            : {}),
+        })),
+      }),
+    );
+    return new GrpcTurnStream(call);
+  }
+
+  hasConversation(sessionId: string, context: CallContext): Promise<ConversationState> {
+    return new Promise((resolve) => {
+      this.stub.hasConversation(
+        create(HasConversationRequestSchema, { sessionId }),
+        toMetadata(context),
+        { deadline: Date.now() + UNARY_DEADLINE_MS },
+        (err, response) => {
+          if (err || !response) return resolve("unavailable");
+          if (response.state === ResumeState.RESUMABLE) return resolve("resumable");
+          if (response.state === ResumeState.NOT_FOUND) return resolve("not_found");
+          resolve("unavailable");
+        },
+      );
+    });
+  }
+
+  health(): Promise<{ healthy: boolean; status: string }> {
+    return new Promise((resolve) => {
+      this.stub.health(create(HealthRequestSchema, {}), new Metadata(), { deadline: Date.now() + UNARY_DEADLINE_MS }, (err, response) => {
+        if (err || !response) return resolve({ healthy: false, status: `runtime at ${this.address} unreachable: ${err?.details ?? "no response"}` });
+        resolve({ healthy: response.healthy, status: response.status });
+      });
+    });
+  }
+
+  close(): void {
+    this.stub.close();
+  }
+}
+
+class GrpcTurnStream implements TurnStream {
+  private cancelled = false;
+
+  constructor(private readonly call: ClientDuplexStream<ClientMessage, ServerMessage>) {
+    // Errors surface through iteration; without a listener an early one would crash the process.
+    call.on("error", () => {});
+  }
+
+  sendToolResult(result: ToolResultToRuntime): void {
+    if (this.cancelled || this.call.writableEnded) return;
+    this.call.write(
+      create(ClientMessageSchema, {
+        clientToolResult: {
+          callId: result.callId,
+          resultJson: result.resultJson,
+          isRejected: result.rejected,
+          rejectionReason: result.rejectionReason ?? "",
+        },
+      }),
+    );
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.call.cancel();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RuntimeEvent> {
+    try {
+      for await (const message of this.call as AsyncIterable<ServerMessage>) {
+        const event = toEvent(message);
+        if (event) yield event;
+      }
+    } catch (err) {
+      if (this.cancelled) return;
+      const e = err as Partial<ServiceError>;
+      throw new RuntimeUnavailableError(
+        `the agent runtime is unavailable (${e.code !== undefined ? status[e.code] : "stream failed"}${e.details ? `: ${e.details}` : ""})`,
+      );
+    } finally {
+      if (!this.call.writableEnded) this.call.end();
+    }
+  }
+}
+
+function toEvent(message: ServerMessage): RuntimeEvent | null {
+  const m = message.message;
+  switch (m.case) {
+    case "chunk":
+      return { type: "chunk", content: m.value.content };
+    case "toolCall":
+      return {
+        type: "tool_call",
+        id: m.value.id,
+        name: m.value.name,
+        argumentsJson: m.value.argumentsJson,
+        client: m.value.execution === ToolExecution.CLIENT,
+        consentMessage: m.value.consentMessage,
+        categories: m.value.categories,
+      };
+    case "done":
+      return {
+        type: "done",
+        content: m.value.finalContent,
+        parts: m.value.parts.map((p) => ({
+          type: (["text", "image", "audio", "video", "file"] as const).find((t) => t === p.type) ?? "file",
+          ...(p.text ? { text: p.text } : {}),
+          ...(p.media
+            ? { media: { mime_type: p.media.mimeType, ...(p.media.url ? { url: p.media.url } : {}), ...(p.media.storageRef ? { storage_ref: p.media.storageRef } : {}), ...(p.media.data ? { data: p.media.data } : {}) } }
+            : {}),
+        })),
+        ...(m.value.usage
+          ? { usage: { inputTokens: m.value.usage.inputTokens, outputTokens: m.value.usage.outputTokens, costUsd: m.value.usage.costUsd } }
+          : {}),
+      };
+    case "error":
+      return { type: "error", code: m.value.code, message: m.value.message };
+    default:
+      return null;
+  }
+}
+
+function toMetadata(context: CallContext): Metadata {
+  const md = new Metadata();
+  md.set("x-omnia-agent-name", context.agentName);
+  md.set("x-omnia-namespace", context.namespace);
+  md.set("x-omnia-session-id", context.sessionId);
+  md.set("x-omnia-request-id", context.requestId);
+  if (context.workspace) md.set("x-omnia-workspace", context.workspace);
+  if (context.userId) md.set("x-omnia-user-id", context.userId);
+  return md;
+}

@@ -1,0 +1,76 @@
+// Assembles the portable facade for Node: @hono/node-server, @hono/node-ws upgrades, grpc-js
+// runtime clients, keepalive pings, and the separate health port of a pod.
+import { serve, type ServerType } from "@hono/node-server";
+import { createNodeWebSocket } from "@hono/node-ws";
+import { Hono } from "hono";
+import type { AddressInfo } from "node:net";
+import { createFacade, type Facade } from "../core/facade-app.js";
+import type { Logger } from "../core/logger.js";
+import type { NodeFacadeConfig } from "./config.js";
+import { GrpcRuntimeClient } from "./grpc-runtime-client.js";
+import { startKeepalive } from "./keepalive.js";
+
+export interface RunningNodeFacade {
+  facade: Facade;
+  port: number;
+  healthPort: number | undefined;
+  /** Drain (readyz 503, upgrades 503, 1001 once turns end), then stop listening. */
+  shutdown(): Promise<void>;
+}
+
+export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger): Promise<RunningNodeFacade> {
+  const root = new Hono();
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app: root });
+  // Frames over the protocol limit get an error and the socket stays open; only far larger
+  // ones are cut by ws itself (1009), so a client cannot make us buffer without bound.
+  wss.options.maxPayload = Math.max(2 * config.limits.maxFrameBytes, config.limits.maxFrameBytes + 1024 * 1024);
+
+  const runtimes = config.agents.map((a) => ({ ...a, runtime: new GrpcRuntimeClient(a.runtimeAddress) }));
+  const facade = createFacade({
+    agents: runtimes.map((a) => ({ name: a.name, namespace: a.namespace, runtime: a.runtime })),
+    upgradeWebSocket,
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
+    logger,
+  });
+  root.route("/", facade.app);
+
+  const server = await listen(root, config.host, config.port);
+  injectWebSocket(server);
+  const stopKeepalive = startKeepalive(wss, config.pingIntervalMs, config.pongTimeoutMs);
+
+  let healthServer: ServerType | undefined;
+  if (config.healthPort !== undefined) {
+    const health = new Hono();
+    health.get("/healthz", (c) => facade.app.fetch(c.req.raw));
+    health.get("/readyz", (c) => facade.app.fetch(c.req.raw));
+    healthServer = await listen(health, config.host === "127.0.0.1" ? "127.0.0.1" : config.host, config.healthPort);
+  }
+
+  return {
+    facade,
+    port: (server.address() as AddressInfo).port,
+    healthPort: healthServer ? (healthServer.address() as AddressInfo).port : undefined,
+    async shutdown() {
+      await facade.drain(config.drainTimeoutMs);
+      stopKeepalive();
+      for (const ws of wss.clients) ws.terminate();
+      await Promise.all([close(server), healthServer ? close(healthServer) : Promise.resolve()]);
+      for (const r of runtimes) r.runtime.close();
+    },
+  };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+function close(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if ("closeAllConnections" in server) server.closeAllConnections();
+  });
+}

@@ -1,0 +1,171 @@
+// The runtime's configuration: every OMNIA_* variable it honours, parsed once at start into a typed
+// value. Nothing else in runtime/ reads process.env, so a misconfiguration fails here, naming the
+// variable, instead of surfacing mid-turn.
+import * as v from "valibot";
+import { parseDuration } from "../shared/config/duration.js";
+
+export interface RuntimeConfig {
+  agentName: string;
+  namespace: string;
+  grpc: { host: string; port: number };
+  healthPort: number;
+  promptPack: { path: string; name?: string; version?: string; promptName: string };
+  toolsConfigPath: string;
+  provider: {
+    type: "mock";
+    model: string;
+    pricing: { inputCostPer1K: number; outputCostPer1K: number };
+  };
+  mock: { configPath?: string; chunkDelayMs: number };
+  session: { redisUrl?: string; ttlMs: number };
+  clientToolTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`invalid runtime configuration:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+// Every value arrives as a trimmed string or undefined (see normalize below).
+const OptionalText = v.optional(v.string());
+
+function withDefault<T>(schema: v.GenericSchema<string, T>, fallback: string) {
+  return v.optional(schema, fallback);
+}
+
+const Port = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, (issue) => `must be a port number, got "${issue.input}"`),
+  v.transform(Number),
+  v.minValue(1, "must be between 1 and 65535"),
+  v.maxValue(65535, "must be between 1 and 65535"),
+);
+
+const NonNegativeInteger = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, (issue) => `must be a whole number of milliseconds, got "${issue.input}"`),
+  v.transform(Number),
+);
+
+const Decimal = v.pipe(
+  v.string(),
+  v.regex(/^\d+(\.\d+)?$/, (issue) => `must be a non-negative decimal such as "0.003", got "${issue.input}"`),
+  v.transform(Number),
+);
+
+const Duration = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      const ms = parseDuration(dataset.value);
+      if (ms > 0) return ms;
+      addIssue({ message: `must be a positive duration, got "${dataset.value}"` });
+    } catch (err) {
+      addIssue({ message: err instanceof Error ? err.message : String(err) });
+    }
+    return NEVER;
+  }),
+);
+
+const Url = v.pipe(v.string(), v.url((issue) => `must be a URL such as redis://host:6379, got "${issue.input}"`));
+
+const Text = v.pipe(v.string(), v.minLength(1));
+
+const EnvSchema = v.object({
+  OMNIA_AGENT_NAME: v.string("is required (the AgentRuntime's name)"),
+  OMNIA_NAMESPACE: withDefault(Text, "default"),
+  OMNIA_GRPC_HOST: withDefault(Text, "127.0.0.1"),
+  OMNIA_GRPC_PORT: withDefault(Port, "9000"),
+  OMNIA_HEALTH_PORT: withDefault(Port, "9001"),
+  OMNIA_PROMPTPACK_PATH: withDefault(Text, "/etc/omnia/pack"),
+  OMNIA_PROMPTPACK_NAME: OptionalText,
+  OMNIA_PROMPTPACK_VERSION: OptionalText,
+  OMNIA_PROMPT_NAME: withDefault(Text, "default"),
+  OMNIA_TOOLS_CONFIG_PATH: withDefault(Text, "/etc/omnia/tools/tools.yaml"),
+  OMNIA_PROVIDER_TYPE: withDefault(
+    v.picklist(["mock"], (issue) => `${issue.received} is not supported yet (supported: mock)`),
+    "mock",
+  ),
+  OMNIA_PROVIDER_MODEL: withDefault(Text, "mock-model"),
+  OMNIA_PROVIDER_INPUT_COST_PER_1K: withDefault(Decimal, "0"),
+  OMNIA_PROVIDER_OUTPUT_COST_PER_1K: withDefault(Decimal, "0"),
+  OMNIA_MOCK_CONFIG_PATH: OptionalText,
+  OMNIA_MOCK_CHUNK_DELAY_MS: withDefault(NonNegativeInteger, "0"),
+  OMNIA_CONTEXT_URL: v.optional(Url),
+  OMNIA_REDIS_URL: v.optional(Url),
+  OMNIA_CONTEXT_TTL: v.optional(Duration),
+  OMNIA_SESSION_TTL: v.optional(Duration),
+  OMNIA_CLIENT_TOOL_TIMEOUT: withDefault(Duration, "75s"),
+  LOG_LEVEL: withDefault(
+    v.pipe(
+      v.string(),
+      v.transform((level) => level.toLowerCase()),
+      v.picklist(LOG_LEVELS, (issue) => `${issue.received} is not one of ${LOG_LEVELS.join(", ")}`),
+    ),
+    "info",
+  ),
+});
+
+// Kubernetes renders unset optional values as empty strings, so blank means absent. Every known key
+// is present (possibly undefined) so that defaults run through their schema like given values.
+function normalize(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(EnvSchema.entries)) {
+    const value = env[key]?.trim();
+    out[key] = value === undefined || value === "" ? undefined : value;
+  }
+  return out;
+}
+
+/** Parses the runtime's environment; throws ConfigError listing each bad variable by name. */
+export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+  const result = v.safeParse(EnvSchema, normalize(env));
+  if (!result.success) {
+    const problems = result.issues.map((issue) => {
+      const variable = issue.path?.map((item) => String(item.key)).join(".") ?? "(environment)";
+      return `${variable}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.output;
+  const redisUrl = e.OMNIA_CONTEXT_URL ?? e.OMNIA_REDIS_URL;
+  return {
+    agentName: e.OMNIA_AGENT_NAME,
+    namespace: e.OMNIA_NAMESPACE,
+    grpc: { host: e.OMNIA_GRPC_HOST, port: e.OMNIA_GRPC_PORT },
+    healthPort: e.OMNIA_HEALTH_PORT,
+    promptPack: {
+      path: e.OMNIA_PROMPTPACK_PATH,
+      promptName: e.OMNIA_PROMPT_NAME,
+      ...(e.OMNIA_PROMPTPACK_NAME !== undefined ? { name: e.OMNIA_PROMPTPACK_NAME } : {}),
+      ...(e.OMNIA_PROMPTPACK_VERSION !== undefined ? { version: e.OMNIA_PROMPTPACK_VERSION } : {}),
+    },
+    toolsConfigPath: e.OMNIA_TOOLS_CONFIG_PATH,
+    provider: {
+      type: e.OMNIA_PROVIDER_TYPE,
+      model: e.OMNIA_PROVIDER_MODEL,
+      pricing: { inputCostPer1K: e.OMNIA_PROVIDER_INPUT_COST_PER_1K, outputCostPer1K: e.OMNIA_PROVIDER_OUTPUT_COST_PER_1K },
+    },
+    mock: {
+      chunkDelayMs: e.OMNIA_MOCK_CHUNK_DELAY_MS,
+      ...(e.OMNIA_MOCK_CONFIG_PATH !== undefined ? { configPath: e.OMNIA_MOCK_CONFIG_PATH } : {}),
+    },
+    session: {
+      ttlMs: e.OMNIA_CONTEXT_TTL ?? e.OMNIA_SESSION_TTL ?? 24 * 3_600_000,
+      ...(redisUrl !== undefined ? { redisUrl } : {}),
+    },
+    clientToolTimeoutMs: e.OMNIA_CLIENT_TOOL_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The configuration of this process (the one place that reads process.env). */
+export function loadRuntimeConfig(): RuntimeConfig {
+  return parseRuntimeConfig(process.env);
+}

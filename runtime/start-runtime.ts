@@ -1,0 +1,105 @@
+// Assembles a runtime from its configuration: pack, prompt, tools, model, session store, engine,
+// then the gRPC and health servers. main.ts runs it as a process; tests and local mode call it too.
+import type { Logger } from "pino";
+import { createSessionStore } from "../shared/session/create-session-store.js";
+import type { SessionStore } from "../shared/session/session-store.js";
+import type { RuntimeConfig } from "./config.js";
+import { ConversationEngine } from "./engine/conversation-engine.js";
+import { RuntimeGrpcServer } from "./grpc/runtime-grpc-server.js";
+import type { RuntimeStatus } from "./grpc/unary-handlers.js";
+import { HealthServer } from "./health/health-server.js";
+import { loadPack } from "./load-pack.js";
+import { loadToolsConfig } from "./load-tools-config.js";
+import { selectPrompt } from "./prompt/select-prompt.js";
+import { createLanguageModel } from "./providers/create-language-model.js";
+import { ClientToolAdapter } from "./tools/client-tool-adapter.js";
+import { ToolManager } from "./tools/tool-manager.js";
+
+export interface RunningRuntime {
+  grpcAddress: string;
+  grpcPort: number;
+  healthPort: number;
+  /** Stops accepting calls, lets turns in flight finish (up to graceMs), closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartRuntimeOptions {
+  /** The kubelet probes the pod IP, so the health port listens on every interface by default. */
+  healthHost?: string;
+  /** A store to use instead of the configured one (tests share one with the caller). */
+  store?: SessionStore;
+}
+
+const DEFAULT_GRACE_MS = 10_000;
+
+export async function startRuntime(config: RuntimeConfig, logger: Logger, options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
+  const pack = await loadPack(config.promptPack.path);
+  const selected = selectPrompt(pack, config.promptPack.promptName);
+  const toolsConfig = await loadToolsConfig(config.toolsConfigPath);
+  const model = await createLanguageModel(config);
+  const tools = new ToolManager({
+    prompt: selected.prompt,
+    pack,
+    handlers: toolsConfig.handlers,
+    adapters: { client: new ClientToolAdapter() },
+  });
+  for (const warning of tools.warnings) logger.warn({ prompt: selected.key }, warning);
+
+  const store = options.store ?? createSessionStore({ ttlMs: config.session.ttlMs, ...(config.session.redisUrl ? { redisUrl: config.session.redisUrl } : {}) });
+  const status: RuntimeStatus = { draining: false };
+  const engine = new ConversationEngine({
+    store,
+    model,
+    prompt: selected.prompt,
+    tools,
+    agent: { name: config.agentName, namespace: config.namespace },
+    pricing: config.provider.pricing,
+    clientToolTimeoutMs: config.clientToolTimeoutMs,
+    logger,
+  });
+
+  const grpc = new RuntimeGrpcServer({ engine, store, status, logger });
+  const health = new HealthServer(store, status);
+  let grpcPort: number;
+  let healthPort: number;
+  try {
+    grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
+    healthPort = await health.listen(options.healthHost ?? "0.0.0.0", config.healthPort);
+  } catch (err) {
+    await grpc.shutdown(0);
+    await health.close();
+    if (!options.store) await store.close();
+    throw err;
+  }
+  const grpcAddress = `${config.grpc.host}:${grpcPort}`;
+  logger.info(
+    {
+      address: grpcAddress,
+      health_port: healthPort,
+      pack: `${pack.id}@${pack.version}`,
+      prompt: selected.key,
+      prompt_selected_by: selected.reason,
+      tools: tools.specs.map((spec) => spec.name),
+      provider: `${model.provider}/${model.model}`,
+      session_store: config.session.redisUrl ? "redis" : "memory",
+    },
+    "runtime listening",
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    grpcAddress,
+    grpcPort,
+    healthPort,
+    stop(graceMs = DEFAULT_GRACE_MS) {
+      stopping ??= (async () => {
+        status.draining = true;
+        await grpc.shutdown(graceMs);
+        await health.close();
+        if (!options.store) await store.close();
+        logger.info("runtime stopped");
+      })();
+      return stopping;
+    },
+  };
+}

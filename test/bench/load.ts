@@ -1,0 +1,122 @@
+// Load phase: N sessions, each running turns back to back (one in flight per connection, as the
+// protocol allows), measured over a window after a warm-up so JIT and connection set-up are out.
+import { BenchSocket, closeAll, openMany } from "./bench-socket.js";
+import { cpuSeconds } from "./proc-status.js";
+import { percentile, sortedSamples } from "./stats.js";
+
+export interface LoadOptions {
+  url: string;
+  sessions: number;
+  seconds: number;
+  warmupSeconds: number;
+  batch: number;
+  connectTimeoutMs: number;
+  turnTimeoutMs: number;
+  /** Processes whose CPU use is reported, so a reader can tell who was the bottleneck. */
+  processes: Array<{ name: string; pid: number }>;
+}
+
+export interface LoadResult {
+  sessions: number;
+  openSeconds: number;
+  windowSeconds: number;
+  turns: number;
+  turnsPerSecond: number;
+  frames: number;
+  framesPerSecond: number;
+  framesPerTurn: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number; samples: number };
+  failures: number;
+  failureReasons: Record<string, number>;
+  /** Share of one core each process used during the window (1 = one full core). */
+  cpuCores: Record<string, number>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const totalFrames = (sockets: BenchSocket[]) => sockets.reduce((sum, s) => sum + s.frames, 0);
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const openStart = performance.now();
+  const { sockets, failures: connectFailures } = await openMany(o.url, o.sessions, o.batch, o.connectTimeoutMs);
+  const openSeconds = (performance.now() - openStart) / 1000;
+  const failureReasons = new Map<string, number>();
+  for (const [why, n] of connectFailures) failureReasons.set(`connect: ${why}`, n);
+  const fail = (why: string) => failureReasons.set(why, (failureReasons.get(why) ?? 0) + 1);
+
+  let running = true;
+  let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
+  const latencies: number[] = [];
+  let turns = 0;
+  let turnFrames = 0;
+
+  const loops = sockets.map(async (socket) => {
+    while (running && !socket.closed) {
+      const start = performance.now();
+      const outcome = await socket.runTurn(o.turnTimeoutMs);
+      const end = performance.now();
+      if (!outcome.ok) {
+        fail(outcome.reason);
+        // A timed-out turn may still be running server-side; a new message would only be refused.
+        if (outcome.reason === "timeout" || outcome.reason === "closed") return;
+        continue;
+      }
+      if (end < windowStart || end > windowEnd) continue;
+      turns++;
+      turnFrames += outcome.chunks + 1;
+      // Only turns wholly inside the window, so warm-up stragglers do not skew the percentiles.
+      if (start >= windowStart) latencies.push(outcome.latencyMs);
+    }
+  });
+
+  await sleep(o.warmupSeconds * 1000);
+  const cpuBefore = readCpu(o.processes);
+  const framesBefore = totalFrames(sockets);
+  windowStart = performance.now();
+  await sleep(o.seconds * 1000);
+  windowEnd = performance.now();
+  const frames = totalFrames(sockets) - framesBefore;
+  const cpuAfter = readCpu(o.processes);
+  running = false;
+  await Promise.all(loops); // each ends within one turn timeout
+  await closeAll(sockets);
+
+  const windowSeconds = (windowEnd - windowStart) / 1000;
+  const sorted = sortedSamples(latencies);
+  const cpuCores: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(cpuAfter)) cpuCores[name] = (seconds - (cpuBefore[name] ?? 0)) / windowSeconds;
+  return {
+    sessions: sockets.length,
+    openSeconds,
+    windowSeconds,
+    turns,
+    turnsPerSecond: turns / windowSeconds,
+    frames,
+    framesPerSecond: frames / windowSeconds,
+    framesPerTurn: turns > 0 ? turnFrames / turns : Number.NaN,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
+      mean: latencies.length > 0 ? latencies.reduce((a, b) => a + b, 0) / latencies.length : Number.NaN,
+      samples: latencies.length,
+    },
+    failures: [...failureReasons.values()].reduce((a, b) => a + b, 0),
+    failureReasons: Object.fromEntries(failureReasons),
+    cpuCores,
+  };
+}
+
+function readCpu(processes: Array<{ name: string; pid: number }>): Record<string, number> {
+  const own = process.cpuUsage();
+  const out: Record<string, number> = { bench_client: (own.user + own.system) / 1e6 };
+  for (const p of processes) {
+    try {
+      out[p.name] = cpuSeconds(p.pid);
+    } catch {
+      // the process died; its absence in the report says so
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+// Reads a target's memory from /proc and asks it for a full GC, so idle-connection figures are
+// resident memory the connections keep, not garbage that happens to be uncollected yet.
+import { readFileSync } from "node:fs";
+
+/** Resident set size of a process in bytes (VmRSS in /proc/<pid>/status). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!m?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+// Injected into every target through NODE_OPTIONS (their files stay untouched): --expose-gc plus
+// a SIGUSR2 handler that runs a full collection. A data: URL needs no file and no tsx.
+export const GC_ON_SIGNAL_NODE_OPTIONS =
+  "--expose-gc --import data:text/javascript,process.on('SIGUSR2',()=>globalThis.gc())";
+
+const SIGUSR2_BIT = 1n << 11n; // signal 12 is bit 11 of the SigCgt mask
+
+/** True when the process has a SIGUSR2 handler: without one the signal would kill it. */
+export function catchesSigusr2(pid: number): boolean {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /^SigCgt:\s+([0-9a-f]+)$/m.exec(status);
+  return m?.[1] !== undefined && (BigInt(`0x${m[1]}`) & SIGUSR2_BIT) !== 0n;
+}
+
+/** Full GC in the target when it can take one; false when it cannot (figures are then noisier). */
+export function requestGc(pid: number): boolean {
+  if (!catchesSigusr2(pid)) return false;
+  process.kill(pid, "SIGUSR2");
+  return true;
+}
+
+// USER_HZ is 100 on every Linux build Node supports (x86-64, arm64).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may itself hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}

@@ -1,0 +1,162 @@
+// `npm run bench`: load and idle-connection figures for Omnia and a bare ws baseline, side by
+// side. Each phase gets freshly started targets, one target at a time so they never compete for
+// the two cores. Not part of `npm test`: it takes minutes and its figures depend on the machine.
+import { availableParallelism, cpus, release, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { Cleanup } from "./cleanup.js";
+import { runIdle } from "./idle-connections.js";
+import { runLoad } from "./load.js";
+import { printReport, type BenchParams, type BenchResults } from "./report.js";
+import { startTarget, type Target, type TargetName } from "./targets.js";
+
+const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--warmup S] [--idle M] [--batch B] [--timeout S]
+  --sessions  concurrent sessions in the load phase (default 1000)
+  --seconds   measured seconds of load per target (default 10)
+  --warmup    unmeasured seconds of load before that (default 2)
+  --idle      idle connections per target in the memory phase (default 10000)
+  --batch     connections opened at a time (default 200)
+  --timeout   hard limit for the whole run in seconds (default: computed, under 5 minutes)`;
+
+const START_TIMEOUT_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+const TURN_TIMEOUT_MS = 10_000;
+const IDLE_SETTLE_MS = 4_000;
+
+// Module-wide so every way out, including an unexpected throw, stops what was started.
+const cleanup = new Cleanup();
+
+function parseParams(): { params: BenchParams; timeoutSeconds: number } {
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: "string", default: "1000" },
+      seconds: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      idle: { type: "string", default: "10000" },
+      batch: { type: "string", default: "200" },
+      timeout: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (name: string, raw: string, min: number): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+      console.error(`--${name} must be an integer >= ${min} (got "${raw}")\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const params: BenchParams = {
+    sessions: int("sessions", values.sessions, 1),
+    seconds: int("seconds", values.seconds, 1),
+    warmupSeconds: int("warmup", values.warmup, 0),
+    idle: int("idle", values.idle, 1),
+    batch: int("batch", values.batch, 1),
+  };
+  // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
+  const computed = 120 + 2 * (params.warmupSeconds + params.seconds) + Math.ceil((2 * params.idle) / 250);
+  return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
+}
+
+async function main(): Promise<number> {
+  const { params, timeoutSeconds } = parseParams();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      cleanup.killAllNow();
+      process.exit(130);
+    }
+    interrupted = true;
+    console.error(`\nbench: ${signal}, stopping what it started (again to kill at once)`);
+    void cleanup.all().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${timeoutSeconds} s, giving up`);
+    void cleanup.all().finally(() => process.exit(1));
+    setTimeout(() => {
+      cleanup.killAllNow();
+      process.exit(1);
+    }, 15_000).unref();
+  }, timeoutSeconds * 1000);
+  watchdog.unref();
+
+  const cpuList = cpus();
+  const results: BenchResults = {
+    params,
+    machine: {
+      cpus: availableParallelism(),
+      cpuModel: cpuList[0]?.model ?? "unknown",
+      node: process.version,
+      platform: `${process.platform} ${release()}`,
+      totalMemBytes: totalmem(),
+    },
+    load: {},
+    idle: {},
+    errors: [],
+  };
+
+  // Each phase runs on fresh processes so one phase's leftovers never show in the next figure.
+  const phase = async (what: string, name: TargetName, body: (t: Target) => Promise<void>) => {
+    if (interrupted) return;
+    console.error(`bench: ${what} on ${name}...`);
+    let target: Target | undefined;
+    try {
+      target = await startTarget(name, cleanup, START_TIMEOUT_MS);
+      await body(target);
+    } catch (err) {
+      const message = `${what} on ${name}: ${err instanceof Error ? err.message : String(err)}`;
+      console.error(`bench: ${message}`);
+      results.errors.push(message.split("\n")[0] ?? message); // the log tails went to stderr above
+    } finally {
+      await target?.stop();
+    }
+  };
+
+  for (const name of ["baseline", "omnia"] as const) {
+    await phase("load", name, async (t) => {
+      results.load[name] = await runLoad({
+        url: t.wsUrl,
+        sessions: params.sessions,
+        seconds: params.seconds,
+        warmupSeconds: params.warmupSeconds,
+        batch: params.batch,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        turnTimeoutMs: TURN_TIMEOUT_MS,
+        processes: t.processes,
+      });
+    });
+  }
+  for (const name of ["baseline", "omnia"] as const) {
+    await phase("idle connections", name, async (t) => {
+      results.idle[name] = await runIdle({
+        url: t.wsUrl,
+        count: params.idle,
+        batch: params.batch,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        settleMs: IDLE_SETTLE_MS,
+        pid: t.holder.pid,
+        others: t.processes.filter((p) => p.pid !== t.holder.pid),
+      });
+    });
+  }
+
+  await cleanup.all();
+  clearTimeout(watchdog);
+  if (interrupted) return 130;
+  printReport(results);
+  // A missed target is a finding, not a failure; a phase that could not run is.
+  return results.errors.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error("bench failed:", err);
+    void cleanup.all().finally(() => process.exit(1));
+  },
+);

@@ -1,0 +1,83 @@
+// Chromium opens the chat page of the local stack (the example manifests, as `npm start` runs
+// them), sends messages and sees the streamed answers, including a client-side tool call.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { REPO_ROOT } from "../../deploy/local/child-process.js";
+import { startLocalStack, type LocalStack } from "../../deploy/local/local-stack.js";
+
+const EXAMPLES = join(REPO_ROOT, "deploy/examples");
+
+// The scripted answers, read from the example the page runs against.
+function scriptedTurn(scenario: string, turn: number): string {
+  const file = readFileSync(join(EXAMPLES, "mock-scenarios.yaml"), "utf8");
+  const configMap = parseYaml(file.split(/^---$/m).find((d) => d.includes("scenarios.yaml")) ?? "") as { data: Record<string, string> };
+  const scripts = parseYaml(configMap.data["scenarios.yaml"] ?? "") as { scenarios: Record<string, { turns: Record<string, unknown> }> };
+  const value = scripts.scenarios[scenario]?.turns[String(turn)];
+  if (typeof value !== "string") throw new Error(`no text turn ${turn} in scenario ${scenario}`);
+  return value;
+}
+
+let stack: LocalStack;
+let context: BrowserContext;
+let page: Page;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  const state = mkdtempSync(join(tmpdir(), "omnia-browser-"));
+  const profile = mkdtempSync(join(tmpdir(), "omnia-chromium-"));
+  dirs.push(state, profile);
+  // Slow enough that the page is seen mid-stream.
+  stack = await startLocalStack({ manifestsDir: EXAMPLES, port: 0, stateDir: state, runtimeEnv: { OMNIA_MOCK_CHUNK_DELAY_MS: "40" } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await stack?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("chat page in Chromium", () => {
+  it("streams the answer as it arrives, then shows it whole", async () => {
+    await page.goto(stack.url);
+    await expect.poll(() => page.locator("#status").textContent()).toMatch(/session/);
+    await page.fill("#input", "Hello there");
+    await page.click("#send");
+    await expect.poll(() => page.locator(".msg.user").last().textContent()).toBe("Hello there");
+    const expected = scriptedTurn("default", 1);
+    // Mid-stream: part of the answer is on the page before all of it is.
+    await expect
+      .poll(async () => {
+        const shown = (await page.locator(".msg.assistant").last().textContent()) ?? "";
+        return shown.length > 0 && shown.length < expected.length && expected.startsWith(shown);
+      }, { timeout: 10_000, interval: 20 })
+      .toBe(true);
+    await expect.poll(() => page.locator(".msg.assistant[data-done=true]").last().textContent(), { timeout: 15_000 }).toBe(expected);
+    await page.screenshot({ path: join(dirs[0] as string, "chat.png") });
+  });
+
+  it("asks before running the client-side tool, then shows the agent's answer", async () => {
+    // The mock numbers its scripted turns per session, so the tool scenario starts a new one.
+    await page.click("#new");
+    await expect.poll(() => page.locator(".msg").count()).toBe(0);
+    await expect.poll(() => page.locator("#status").textContent()).toMatch(/session/);
+    await page.fill("#metadata", "mock_scenario=tools");
+    await page.fill("#input", "Where am I?");
+    await page.click("#send");
+    const tool = page.locator(".msg.tool").last();
+    await expect.poll(() => tool.textContent(), { timeout: 10_000 }).toContain("get_location");
+    await page.getByRole("button", { name: "Allow" }).click();
+    await expect.poll(() => tool.textContent()).toContain("time_zone");
+    const answer = scriptedTurn("tools", 2);
+    await expect.poll(() => page.locator(".msg.assistant[data-done=true]").last().textContent(), { timeout: 15_000 }).toBe(answer);
+  });
+});

@@ -1,0 +1,1 @@
+export { freePort } from "../../shared/net/free-port.js";
