@@ -7,7 +7,7 @@ describe("parseRuntimeConfig", () => {
       agentName: "assistant",
       namespace: "default",
       grpc: { host: "127.0.0.1", port: 9000 },
-      healthPort: 9001,
+      health: { host: "127.0.0.1", port: 9001 },
       promptPack: { path: "/etc/omnia/pack", promptName: "default" },
       toolsConfigPath: "/etc/omnia/tools/tools.yaml",
       provider: { type: "mock", model: "mock-model", pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
@@ -45,7 +45,7 @@ describe("parseRuntimeConfig", () => {
     expect(config).toMatchObject({
       namespace: "team",
       grpc: { host: "0.0.0.0", port: 7000 },
-      healthPort: 7001,
+      health: { host: "127.0.0.1", port: 7001 },
       promptPack: { path: "/pack", name: "support", version: "1.2.0", promptName: "triage" },
       provider: { model: "m", pricing: { inputCostPer1K: 0.001, outputCostPer1K: 0.002 } },
       mock: { configPath: "/mock.yaml", chunkDelayMs: 25 },

@@ -8,7 +8,7 @@ export interface RuntimeConfig {
   agentName: string;
   namespace: string;
   grpc: { host: string; port: number };
-  healthPort: number;
+  health: { host: string; port: number };
   promptPack: { path: string; name?: string; version?: string; promptName: string };
   toolsConfigPath: string;
   provider: {
@@ -81,6 +81,8 @@ const EnvSchema = v.object({
   OMNIA_AGENT_NAME: v.string("is required (the AgentRuntime's name)"),
   OMNIA_NAMESPACE: withDefault(Text, "default"),
   OMNIA_GRPC_HOST: withDefault(Text, "127.0.0.1"),
+  // In a pod the kubelet probes the pod IP: the operator sets 0.0.0.0 there.
+  OMNIA_HEALTH_HOST: withDefault(Text, "127.0.0.1"),
   OMNIA_GRPC_PORT: withDefault(Port, "9000"),
   OMNIA_HEALTH_PORT: withDefault(Port, "9001"),
   OMNIA_PROMPTPACK_PATH: withDefault(Text, "/etc/omnia/pack"),
@@ -139,7 +141,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     agentName: e.OMNIA_AGENT_NAME,
     namespace: e.OMNIA_NAMESPACE,
     grpc: { host: e.OMNIA_GRPC_HOST, port: e.OMNIA_GRPC_PORT },
-    healthPort: e.OMNIA_HEALTH_PORT,
+    health: { host: e.OMNIA_HEALTH_HOST, port: e.OMNIA_HEALTH_PORT },
     promptPack: {
       path: e.OMNIA_PROMPTPACK_PATH,
       promptName: e.OMNIA_PROMPT_NAME,

@@ -24,8 +24,6 @@ export interface RunningRuntime {
 }
 
 export interface StartRuntimeOptions {
-  /** The kubelet probes the pod IP, so the health port listens on every interface by default. */
-  healthHost?: string;
   /** A store to use instead of the configured one (tests share one with the caller). */
   store?: SessionStore;
 }
@@ -64,7 +62,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
   let healthPort: number;
   try {
     grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
-    healthPort = await health.listen(options.healthHost ?? "0.0.0.0", config.healthPort);
+    healthPort = await health.listen(config.health.host, config.health.port);
   } catch (err) {
     await grpc.shutdown(0);
     await health.close();

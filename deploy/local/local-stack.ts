@@ -68,10 +68,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const killedOnPurpose = new Set<OmniaProcess>();
 
   try {
-    for (const agent of resolved) {
-      const runtime = await prepareRuntime(agent, options, logDir, watch, killedOnPurpose);
-      runtimes.set(`${runtime.namespace}/${runtime.name}`, runtime);
-    }
+    const prepared = await Promise.all(resolved.map((agent) => prepareRuntime(agent, options, logDir, watch, killedOnPurpose)));
+    for (const runtime of prepared) runtimes.set(`${runtime.namespace}/${runtime.name}`, runtime);
     const port = options.port === 0 ? await freePort() : options.port;
     const facade = startOmniaProcess({
       name: "facade",

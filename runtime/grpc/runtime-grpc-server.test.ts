@@ -111,7 +111,7 @@ beforeAll(async () => {
     OMNIA_PROVIDER_INPUT_COST_PER_1K: "0.001",
     OMNIA_PROVIDER_OUTPUT_COST_PER_1K: "0.002",
   });
-  runtime = await startRuntime(config, pino({ level: "silent" }), { healthHost: "127.0.0.1" });
+  runtime = await startRuntime(config, pino({ level: "silent" }));
   client = new RuntimeClient(runtime.grpcAddress, credentials.createInsecure()) as unknown as RuntimeStub;
 });
 
@@ -247,7 +247,7 @@ describe("runtime gRPC server, mid-turn", () => {
       OMNIA_MOCK_CONFIG_PATH: join(dir, "slow.yaml"),
       OMNIA_MOCK_CHUNK_DELAY_MS: "25",
     });
-    const slow = await startRuntime(config, pino({ level: "silent" }), { healthHost: "127.0.0.1", store });
+    const slow = await startRuntime(config, pino({ level: "silent" }), { store });
     const slowClient = new RuntimeClient(slow.grpcAddress, credentials.createInsecure()) as unknown as RuntimeStub;
     try {
       const call = slowClient.converse(identity("c1"));

@@ -1,5 +1,6 @@
-// In-process session store (local mode without Redis, tests). Same TTL semantics as Redis:
-// every operation on a session pushes its expiry out by the TTL; expired sessions are gone.
+// In-process session store (local mode without Redis, tests). Same semantics as the Redis store:
+// every operation on a session pushes its expiry out by the TTL, and an expired session is gone.
+// Values are copied in and out, so a caller mutating what it passed or got back changes nothing stored.
 import type { Conversation, NewSession, SessionMeta, SessionStore, StoredMessage } from "./session-store.js";
 
 interface Entry {
@@ -9,7 +10,9 @@ interface Entry {
   expiresAt: number;
 }
 
-const SWEEP_INTERVAL_MS = 60_000;
+// Expired entries are dropped on access anyway; the sweep only bounds memory held by abandoned ones.
+const MAX_SWEEP_INTERVAL_MS = 60_000;
+const MIN_SWEEP_INTERVAL_MS = 1_000;
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
@@ -20,49 +23,39 @@ export class MemorySessionStore implements SessionStore {
   constructor({ ttlMs, now = Date.now }: { ttlMs: number; now?: () => number }) {
     this.ttlMs = ttlMs;
     this.now = now;
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, ttlMs));
+    this.sweeper = setInterval(() => this.sweep(), interval);
     this.sweeper.unref?.();
   }
 
   async loadConversation(session: NewSession): Promise<{ conversation: Conversation; created: boolean }> {
-    let entry = this.live(session.id);
-    const created = entry === undefined;
-    if (!entry) {
-      const at = new Date(this.now()).toISOString();
-      const meta: SessionMeta = { id: session.id, agentName: session.agentName, namespace: session.namespace, createdAt: at, updatedAt: at, turnCount: 0 };
-      if (session.workspace !== undefined) meta.workspace = session.workspace;
-      entry = { meta, messages: [], state: {}, expiresAt: 0 };
-      this.sessions.set(session.id, entry);
-    }
-    entry.expiresAt = this.now() + this.ttlMs;
-    return { conversation: structuredClone({ meta: entry.meta, messages: entry.messages, state: entry.state }), created };
+    const existing = this.touched(session.id);
+    const entry = existing ?? this.create(session);
+    const conversation = structuredClone({ meta: entry.meta, messages: entry.messages, state: entry.state });
+    return { conversation, created: existing === undefined };
   }
 
   async getSession(id: string): Promise<SessionMeta | null> {
-    const entry = this.live(id);
+    const entry = this.touched(id);
     return entry ? structuredClone(entry.meta) : null;
   }
 
   async appendTurn(id: string, messages: StoredMessage[], state?: Record<string, string>): Promise<void> {
-    const entry = this.live(id);
-    if (!entry) return this.recreateWith(id, messages, state);
+    // A session that expired during a long turn keeps the turn it just finished, as in Redis.
+    const entry = this.touched(id) ?? this.create({ id, agentName: "", namespace: "" });
     entry.messages.push(...structuredClone(messages));
     entry.meta.turnCount += 1;
     entry.meta.updatedAt = new Date(this.now()).toISOString();
     if (state) Object.assign(entry.state, state);
-    entry.expiresAt = this.now() + this.ttlMs;
   }
 
   async setState(id: string, state: Record<string, string>): Promise<void> {
-    const entry = this.live(id);
-    if (!entry) return;
-    Object.assign(entry.state, state);
-    entry.expiresAt = this.now() + this.ttlMs;
+    const entry = this.touched(id);
+    if (entry) Object.assign(entry.state, state);
   }
 
   async touch(id: string): Promise<void> {
-    const entry = this.live(id);
-    if (entry) entry.expiresAt = this.now() + this.ttlMs;
+    this.touched(id);
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -77,23 +70,25 @@ export class MemorySessionStore implements SessionStore {
     clearInterval(this.sweeper);
   }
 
-  // A session that expired during a long turn keeps the turn it just finished, as Redis does.
-  private recreateWith(id: string, messages: StoredMessage[], state?: Record<string, string>): void {
+  private create(session: NewSession): Entry {
     const at = new Date(this.now()).toISOString();
-    this.sessions.set(id, {
-      meta: { id, agentName: "", namespace: "", createdAt: at, updatedAt: at, turnCount: 1 },
-      messages: structuredClone(messages),
-      state: { ...state },
-      expiresAt: this.now() + this.ttlMs,
-    });
+    const meta: SessionMeta = { id: session.id, agentName: session.agentName, namespace: session.namespace, createdAt: at, updatedAt: at, turnCount: 0 };
+    if (session.workspace) meta.workspace = session.workspace;
+    const entry: Entry = { meta, messages: [], state: {}, expiresAt: this.now() + this.ttlMs };
+    this.sessions.set(session.id, entry);
+    return entry;
   }
 
-  private live(id: string): Entry | undefined {
+  /** The live entry with its expiry refreshed; undefined (and forgotten) when absent or expired. */
+  private touched(id: string): Entry | undefined {
     const entry = this.sessions.get(id);
-    if (entry && entry.expiresAt <= this.now()) {
+    if (!entry) return undefined;
+    const now = this.now();
+    if (entry.expiresAt <= now) {
       this.sessions.delete(id);
       return undefined;
     }
+    entry.expiresAt = now + this.ttlMs;
     return entry;
   }
 

@@ -1,13 +1,17 @@
-// Sessions in Redis (ioredis). Key layout (prefix default "omnia:"; the braces are a Redis
-// Cluster hash tag, so one session's keys live on one shard and a script may touch them all):
-//   {prefix}session:{<id>}            HASH  meta: id, agentName, namespace, workspace, createdAt, updatedAt, turnCount
-//   {prefix}session:{<id>}:messages   LIST  one JSON StoredMessage per item, RPUSHed, never rewritten
-//   {prefix}session:{<id>}:state      HASH  string state
-// All keys of a session share its TTL, refreshed by every operation. Each operation is one round
-// trip: a Lua script or a MULTI, whatever the history length.
+// Sessions in Redis through ioredis (whose types stay in this file). Key layout, `prefix` being
+// the optional keyPrefix (default none) and `id` the session id:
+//   {prefix}session:{id}            HASH  meta: id, agentName, namespace, workspace (only when set),
+//                                         createdAt, updatedAt (RFC 3339), turnCount (integer)
+//   {prefix}session:{id}:messages   LIST  one JSON StoredMessage per item; RPUSHed, never rewritten
+//   {prefix}session:{id}:state      HASH  string state
+// A session exists while its meta hash does. All three keys carry the same TTL and every
+// operation refreshes it on all of them (PEXPIRE on a key not yet made is a no-op). Every
+// operation is one round trip whatever the history length: a Lua script or one MULTI.
 import { Redis } from "ioredis";
+import * as v from "valibot";
 import {
   SessionStoreUnavailableError,
+  StoredMessageSchema,
   type Conversation,
   type NewSession,
   type SessionMeta,
@@ -15,97 +19,122 @@ import {
   type StoredMessage,
 } from "./session-store.js";
 
-const LOAD_SCRIPT = `
+// Creates the session when its meta hash is absent (dropping leftovers of an expired one), refreshes
+// the TTL and reads everything: atomic, so two replicas loading a new session agree on `created`.
+const LOAD_SESSION = `
 local created = 0
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'id', ARGV[2], 'agentName', ARGV[3], 'namespace', ARGV[4], 'workspace', ARGV[5],
-    'createdAt', ARGV[6], 'updatedAt', ARGV[6], 'turnCount', '0')
+  redis.call('DEL', KEYS[2], KEYS[3])
+  redis.call('HSET', KEYS[1], 'id', ARGV[2], 'agentName', ARGV[3], 'namespace', ARGV[4],
+    'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'turnCount', '0')
+  if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'workspace', ARGV[6]) end
   created = 1
 end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return {created, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3])}
 `;
 
-type LoadReply = [number, string[], string[], string[]];
+// State of an unknown session is dropped rather than left as a key no session owns.
+const SET_STATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[3], unpack(ARGV, 2))
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1
+`;
 
-interface ScriptedRedis extends Redis {
-  omniaLoadSession(meta: string, messages: string, state: string, ...args: string[]): Promise<LoadReply>;
-}
+const LoadReply = v.tuple([v.number(), v.array(v.string()), v.array(v.string()), v.array(v.string())]);
+// ioredis gives HGETALL as an object; a flat array is accepted too (RESP2 scripts, other versions).
+const HashReply = v.union([v.record(v.string(), v.string()), v.array(v.string())]);
+
+/** How long until a command against an unreachable Redis fails, and the cap of the reconnect backoff. */
+const FAIL_FAST_MS = 2_000;
 
 export interface RedisSessionStoreOptions {
+  /** redis:// or rediss:// URL, with optional user, password and db number. */
   url: string;
   ttlMs: number;
   keyPrefix?: string;
 }
 
 export class RedisSessionStore implements SessionStore {
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis;
   private readonly ttlMs: number;
   private readonly prefix: string;
+  private readonly where: string;
+  private everReady = false;
+  private lastError = "";
+  private requests = 0;
 
-  constructor({ url, ttlMs, keyPrefix = "omnia:" }: RedisSessionStoreOptions) {
+  constructor({ url, ttlMs, keyPrefix = "" }: RedisSessionStoreOptions) {
     this.ttlMs = ttlMs;
     this.prefix = keyPrefix;
+    this.where = describe(url);
     this.redis = new Redis(url, {
-      // Fail fast while Redis is away (callers turn it into a clear error), and keep
-      // reconnecting in the background so a restarted Redis is picked up by itself.
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      commandTimeout: 5_000,
-      retryStrategy: (times) => Math.min(100 * times, 2_000),
-      lazyConnect: false,
-    }) as ScriptedRedis;
-    this.redis.on("error", () => {
-      // Connection errors surface on the commands that hit them; without a listener ioredis logs them.
+      connectTimeout: FAIL_FAST_MS,
+      commandTimeout: FAIL_FAST_MS,
+      // A command caught by a dropped connection fails at once instead of being retried; a replayed
+      // appendTurn would append the turn twice.
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // Reconnect forever in the background, so a restarted Redis is picked up by itself.
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, FAIL_FAST_MS),
     });
-    this.redis.defineCommand("omniaLoadSession", { numberOfKeys: 3, lua: LOAD_SCRIPT });
+    this.redis.on("ready", () => {
+      this.everReady = true;
+      this.lastError = "";
+    });
+    // Without a listener ioredis prints every reconnect failure; the error reaches callers instead.
+    this.redis.on("error", (err: Error) => void (this.lastError = err.message));
+    this.redis.defineCommand("omniaLoadSession", { numberOfKeys: 3, lua: LOAD_SESSION });
+    this.redis.defineCommand("omniaSetState", { numberOfKeys: 3, lua: SET_STATE });
+  }
+
+  /** Requests sent to Redis so far (each is one round trip); lets tests check the cost of an operation. */
+  get roundTrips(): number {
+    return this.requests;
   }
 
   async loadConversation(session: NewSession): Promise<{ conversation: Conversation; created: boolean }> {
-    const [meta, messages, state] = this.keys(session.id);
     const now = new Date().toISOString();
-    const [created, metaFlat, items, stateFlat] = await this.run(() =>
-      this.redis.omniaLoadSession(meta, messages, state, String(this.ttlMs), session.id, session.agentName, session.namespace, session.workspace ?? "", now),
-    );
+    const args = [this.ttlMs, session.id, session.agentName, session.namespace, now, session.workspace ?? ""];
+    const reply = await this.run(() => this.script("omniaLoadSession", [...this.keys(session.id), ...args]));
+    const [created, meta, messages, state] = v.parse(LoadReply, reply);
     return {
       created: created === 1,
       conversation: {
-        meta: toMeta(pairs(metaFlat)),
-        messages: items.map((item) => JSON.parse(item) as StoredMessage),
-        state: pairs(stateFlat),
+        meta: toMeta(toRecord(meta)),
+        messages: messages.map((item): StoredMessage => v.parse(StoredMessageSchema, JSON.parse(item))),
+        state: toRecord(state),
       },
     };
   }
 
   async getSession(id: string): Promise<SessionMeta | null> {
     const [meta] = this.keys(id);
-    const fields = await this.run(() => this.redis.hgetall(meta));
-    return Object.keys(fields).length === 0 ? null : toMeta(fields);
+    const [fields] = await this.exec(this.expireAll(this.redis.multi().hgetall(meta), id));
+    const record = toRecord(v.parse(HashReply, fields));
+    return Object.keys(record).length === 0 ? null : toMeta(record);
   }
 
   async appendTurn(id: string, messages: StoredMessage[], state?: Record<string, string>): Promise<void> {
     const [meta, list, stateKey] = this.keys(id);
-    const tx = this.redis.multi();
+    const now = new Date().toISOString();
+    // A session that expired during a long turn is made again holding the turn just finished.
+    const tx = this.redis.multi().hsetnx(meta, "id", id).hsetnx(meta, "createdAt", now);
     if (messages.length > 0) tx.rpush(list, ...messages.map((m) => JSON.stringify(m)));
-    tx.hincrby(meta, "turnCount", 1);
-    tx.hset(meta, "updatedAt", new Date().toISOString());
+    tx.hincrby(meta, "turnCount", 1).hset(meta, "updatedAt", now);
     if (state && Object.keys(state).length > 0) tx.hset(stateKey, state);
-    for (const key of [meta, list, stateKey]) tx.pexpire(key, this.ttlMs);
-    await this.exec(tx);
+    await this.exec(this.expireAll(tx, id));
   }
 
   async setState(id: string, state: Record<string, string>): Promise<void> {
-    if (Object.keys(state).length === 0) return this.touch(id);
-    const [meta, list, stateKey] = this.keys(id);
-    const tx = this.redis.multi().hset(stateKey, state);
-    for (const key of [meta, list, stateKey]) tx.pexpire(key, this.ttlMs);
-    await this.exec(tx);
+    const pairs = Object.entries(state).flat();
+    if (pairs.length === 0) return this.touch(id);
+    await this.run(() => this.script("omniaSetState", [...this.keys(id), this.ttlMs, ...pairs]));
   }
 
   async touch(id: string): Promise<void> {
-    const tx = this.redis.multi();
-    for (const key of this.keys(id)) tx.pexpire(key, this.ttlMs);
-    await this.exec(tx);
+    await this.exec(this.expireAll(this.redis.multi(), id));
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -114,41 +143,85 @@ export class RedisSessionStore implements SessionStore {
 
   async ping(): Promise<boolean> {
     try {
-      return (await this.redis.ping()) === "PONG";
+      return (await this.run(() => this.redis.ping())) === "PONG";
     } catch {
       return false;
     }
   }
 
   async close(): Promise<void> {
+    if (this.redis.status === "ready") {
+      try {
+        await this.redis.quit();
+        return;
+      } catch {
+        // Fall through: the connection is going away anyway.
+      }
+    }
     this.redis.disconnect();
   }
 
-  private keys(id: string): [string, string, string] {
-    const base = `${this.prefix}session:{${id}}`;
+  private keys(id: string): [meta: string, messages: string, state: string] {
+    const base = `${this.prefix}session:${id}`;
     return [base, `${base}:messages`, `${base}:state`];
   }
 
-  private async exec(tx: ReturnType<Redis["multi"]>): Promise<void> {
+  private expireAll(tx: ReturnType<Redis["multi"]>, id: string): ReturnType<Redis["multi"]> {
+    for (const key of this.keys(id)) tx.pexpire(key, this.ttlMs);
+    return tx;
+  }
+
+  /** Runs a script registered with defineCommand (ioredis sends it by SHA once a connection knows it). */
+  private script(name: string, args: (string | number)[]): Promise<unknown> {
+    const command: unknown = Reflect.get(this.redis, name);
+    if (typeof command !== "function") throw new Error(`Redis script ${name} is not defined`);
+    return Promise.resolve(command.apply(this.redis, args));
+  }
+
+  /** Sends a MULTI; the replies of its commands, in order. */
+  private async exec(tx: ReturnType<Redis["multi"]>): Promise<unknown[]> {
     const results = await this.run(() => tx.exec());
-    const failed = results?.find(([err]) => err);
-    if (failed?.[0]) throw new SessionStoreUnavailableError(`session store write failed: ${failed[0].message}`);
+    if (!results) throw new SessionStoreUnavailableError(`session store (Redis at ${this.where}): transaction aborted`);
+    return results.map(([err, reply]) => {
+      if (err) throw new SessionStoreUnavailableError(`session store (Redis at ${this.where}) command failed: ${err.message}`);
+      return reply;
+    });
   }
 
   private async run<T>(op: () => Promise<T>): Promise<T> {
+    // Once connected, a command is not queued while the connection is down: it fails now, so a
+    // caller learns of the outage at once instead of after a timeout.
+    if (this.redis.status === "end") throw new SessionStoreUnavailableError("session store (Redis) is closed");
+    if (this.everReady && this.redis.status !== "ready") throw this.unavailable(`not connected (${this.redis.status})`);
+    this.requests += 1;
     try {
       return await op();
     } catch (err) {
-      throw new SessionStoreUnavailableError(`session store (Redis) unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      throw this.unavailable(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  private unavailable(reason: string): SessionStoreUnavailableError {
+    const last = this.lastError && !reason.includes(this.lastError) ? `; last connection error: ${this.lastError}` : "";
+    return new SessionStoreUnavailableError(`session store unavailable: Redis at ${this.where}: ${reason}${last}`);
   }
 }
 
-function pairs(flat: string[] | Record<string, string>): Record<string, string> {
-  if (!Array.isArray(flat)) return flat;
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i] as string] = flat[i + 1] as string;
-  return out;
+/** host:port/db of a Redis URL, without credentials, for error messages. */
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname.length > 1 ? parsed.pathname : ""}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+function toRecord(reply: Record<string, string> | string[]): Record<string, string> {
+  if (!Array.isArray(reply)) return reply;
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) record[reply[i] as string] = reply[i + 1] as string;
+  return record;
 }
 
 function toMeta(fields: Record<string, string>): SessionMeta {

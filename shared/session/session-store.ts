@@ -2,6 +2,7 @@
 // uploads, tickets) keep about a session. Backends: memory-session-store.ts, redis-session-store.ts.
 // Every operation that touches a session refreshes its TTL; a turn costs O(1) round trips
 // whatever the history length: loadConversation is one read, appendTurn one write.
+import * as v from "valibot";
 
 export type MessageRole = "user" | "assistant" | "system" | "tool";
 
@@ -80,3 +81,28 @@ export interface SessionStore {
 export class SessionStoreUnavailableError extends Error {
   override readonly name = "SessionStoreUnavailableError";
 }
+
+/**
+ * Checks a StoredMessage read back from a backend (another version may have written it); unknown
+ * fields are dropped.
+ */
+export const StoredMessageSchema: v.GenericSchema<unknown, StoredMessage> = v.object({
+  id: v.string(),
+  role: v.picklist(["user", "assistant", "system", "tool"]),
+  content: v.string(),
+  timestamp: v.string(),
+  toolCalls: v.optional(v.array(v.object({ id: v.string(), name: v.string(), argumentsJson: v.string() }))),
+  toolCallId: v.optional(v.string()),
+  parts: v.optional(
+    v.array(
+      v.object({
+        type: v.string(),
+        text: v.optional(v.string()),
+        media: v.optional(
+          v.object({ data: v.optional(v.string()), url: v.optional(v.string()), mimeType: v.optional(v.string()), storageRef: v.optional(v.string()) }),
+        ),
+      }),
+    ),
+  ),
+  metadata: v.optional(v.record(v.string(), v.string())),
+});

@@ -9,69 +9,89 @@ import { freePort } from "./free-port.js";
 export interface RedisServer {
   url: string;
   port: number;
+  /** The current process (a restart gives a new one). */
   readonly pid: number;
+  /** Stops the server and removes the temp dir it made. */
   stop(): Promise<void>;
+  /** Signals the server (default SIGKILL, a crash) and resolves once it has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and dir (stopping it first if it still runs). */
   restart(): Promise<void>;
 }
 
-export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<RedisServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "omnia-redis-"));
-  let child: ChildProcess;
+const STARTUP_TIMEOUT_MS = 10_000;
 
-  const launch = async () => {
-    child = spawn(
-      "/usr/bin/redis-server",
-      ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", opts.appendonly ? "yes" : "no", "--appendfsync", "everysec", "--dir", dir],
-      { stdio: "ignore" },
-    );
-    await waitForPong(port, 10_000);
-  };
+export async function startRedis(opts: { appendonly?: boolean; dir?: string } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "omnia-redis-"));
+  const args = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", opts.appendonly ? "yes" : "no", "--dir", dir];
+  let child: ChildProcess | undefined;
+  // A test run that dies without stop() must not leave a server behind.
+  const killOnExit = () => child?.pid !== undefined && running(child) && process.kill(child.pid, "SIGKILL");
+  process.once("exit", killOnExit);
+
   const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(child.pid as number, signal);
+    const current = child;
+    if (!current?.pid || !running(current)) return;
+    const exited = new Promise((resolve) => current.once("exit", resolve));
+    process.kill(current.pid, signal);
     await exited;
   };
+  const launch = async () => {
+    await kill("SIGTERM");
+    let output = "";
+    const started = spawn("/usr/bin/redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    // Kept (the tail only) to explain a failed start.
+    const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-4_000));
+    started.stdout?.on("data", keep);
+    started.stderr?.on("data", keep);
+    child = started;
+    await waitForPong(port, started, () => output);
+  };
+
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     get pid() {
-      return child.pid as number;
+      return child?.pid ?? -1;
     },
     kill,
     restart: launch,
     async stop() {
       await kill("SIGTERM");
-      rmSync(dir, { recursive: true, force: true });
+      process.removeListener("exit", killOnExit);
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function waitForPong(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await pings(port)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
-function pings(port: number): Promise<boolean> {
+async function waitForPong(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!running(child)) throw new Error(`redis-server on port ${port} exited at start: ${output().trim()}`);
+    if (await answersPing(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within ${STARTUP_TIMEOUT_MS} ms: ${output().trim()}`);
+}
+
+function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(500);
     socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith("+PONG"));
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
   });
 }

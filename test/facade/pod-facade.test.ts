@@ -1,0 +1,86 @@
+// The facade configured as in a pod (one agent, runtime on localhost, health port apart):
+// health endpoints on both ports, readiness following the runtime, and the connection limit.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, startOmniaProcess, waitForHttpOk, type OmniaProcess } from "../../deploy/local/child-process.js";
+import { startLocalStack, type LocalStack } from "../../deploy/local/local-stack.js";
+import { freePort } from "../helpers/free-port.js";
+import { ProtocolClient } from "../helpers/protocol-client.js";
+
+let stack: LocalStack;
+let facade: OmniaProcess;
+let port: number;
+let healthPort: number;
+const dir = mkdtempSync(join(tmpdir(), "omnia-pod-"));
+
+beforeAll(async () => {
+  stack = await startLocalStack({ manifestsDir: join(REPO_ROOT, "deploy/examples"), port: 0, stateDir: dir });
+  [port, healthPort] = [await freePort(), await freePort()];
+  facade = startOmniaProcess({
+    name: "pod-facade",
+    entry: "facade/node/main.ts",
+    logDir: join(dir, "logs"),
+    env: {
+      OMNIA_AGENT_NAME: "assistant",
+      OMNIA_NAMESPACE: "default",
+      OMNIA_RUNTIME_ADDRESS: `127.0.0.1:${stack.runtime("default/assistant").grpcPort}`,
+      OMNIA_FACADE_PORT: String(port),
+      OMNIA_HEALTH_PORT: String(healthPort),
+      OMNIA_MAX_CONNECTIONS: "2",
+    },
+  });
+  await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 30_000, facade.exited);
+}, 60_000);
+
+afterAll(async () => {
+  await facade?.stop();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("facade in a pod", () => {
+  it("serves /healthz and /readyz on the health port too, and nothing else there", async () => {
+    expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/`)).status).toBe(404);
+  });
+
+  it("serves its single agent without an agent parameter", async () => {
+    const client = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+    const hello = await client.next("connected");
+    client.send({ type: "message", session_id: hello.session_id, content: "hi" });
+    expect((await client.turn()).end.type).toBe("done");
+    client.close();
+    await client.waitClosed();
+  });
+
+  it("answers 503 to upgrades beyond the connection limit", async () => {
+    const a = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+    const b = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+    await expect(ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`)).rejects.toMatchObject({ status: 503 });
+    a.close();
+    await a.waitClosed();
+    await expect.poll(async () => {
+      try {
+        const c = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+        c.close();
+        return "open";
+      } catch (err) {
+        return String(err);
+      }
+    }).toBe("open");
+    b.close();
+  });
+
+  it("is not ready while its runtime is down, and ready again when it is back", async () => {
+    await stack.runtime("default/assistant").kill();
+    const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain("default/assistant");
+    expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
+    await stack.runtime("default/assistant").start();
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status, { timeout: 10_000 }).toBe(200);
+  });
+});

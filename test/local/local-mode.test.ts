@@ -1,0 +1,88 @@
+// `npm start` as a user runs it: the entry script, its start-up line, and its refusal of bad manifests.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../deploy/local/child-process.js";
+import { freePort } from "../helpers/free-port.js";
+import { ProtocolClient } from "../helpers/protocol-client.js";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "omnia-local-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Runs deploy/local/start.ts until `until` matches its output or it exits; returns output and exit. */
+function runStart(env: Record<string, string>, until: RegExp, timeoutMs = 30_000) {
+  const child = spawn(process.execPath, ["--import", "tsx", "deploy/local/start.ts"], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", OMNIA_STATE_DIR: tempDir(), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const matched = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; output so far:\n${output}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (until.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return { child, exited, matched, output: () => output };
+}
+
+describe("local mode (npm start)", () => {
+  it("starts the example agents, prints the URL, serves a session, and stops on SIGINT", async () => {
+    const port = await freePort();
+    const run = runStart({ PORT: String(port) }, /Press Ctrl-C to stop/);
+    await run.matched;
+    expect(run.output()).toContain(`Omnia is running: open http://127.0.0.1:${port}/`);
+    expect(run.output()).toContain("default/assistant");
+    const client = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws?agent=assistant`);
+    const hello = await client.next("connected");
+    client.send({ type: "message", session_id: hello.session_id, content: "hi" });
+    expect((await client.turn()).end.type).toBe("done");
+    client.close();
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await page.text()).toContain("<title>Omnia chat</title>");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+  });
+
+  it("refuses a bad manifest, naming the file, the object and the field", async () => {
+    const dir = tempDir();
+    cpSync(join(REPO_ROOT, "deploy/examples"), dir, { recursive: true });
+    const file = join(dir, "agentruntime-assistant.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("port: 8080", "port: eighty"));
+    const run = runStart({ PORT: String(await freePort()), OMNIA_MANIFESTS: dir }, /cannot start/);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/agentruntime-assistant\.yaml: AgentRuntime default\/assistant: spec\.facades\[0\]\.port: /);
+  });
+
+  it("refuses a PromptPack the PromptPack schema rejects, with the schema's error", async () => {
+    const dir = tempDir();
+    cpSync(join(REPO_ROOT, "deploy/examples"), dir, { recursive: true });
+    const file = join(dir, "promptpack-assistant.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace('"system_template"', '"system_templat"'));
+    const run = runStart({ PORT: String(await freePort()), OMNIA_MANIFESTS: dir }, /cannot start/);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain("promptpack-assistant.yaml");
+    expect(run.output()).toMatch(/system_template/);
+  });
+});
