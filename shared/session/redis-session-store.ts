@@ -68,7 +68,7 @@ export class RedisSessionStore implements SessionStore {
   constructor({ url, ttlMs, keyPrefix = "" }: RedisSessionStoreOptions) {
     this.ttlMs = ttlMs;
     this.prefix = keyPrefix;
-    this.where = describe(url);
+    this.where = location(url);
     this.redis = new Redis(url, {
       connectTimeout: FAIL_FAST_MS,
       commandTimeout: FAIL_FAST_MS,
@@ -208,7 +208,7 @@ export class RedisSessionStore implements SessionStore {
 }
 
 /** host:port/db of a Redis URL, without credentials, for error messages. */
-function describe(url: string): string {
+function location(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.host}${parsed.pathname.length > 1 ? parsed.pathname : ""}`;

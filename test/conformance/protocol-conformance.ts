@@ -177,6 +177,21 @@ export function describeProtocolConformance(placement: string, getTarget: () => 
       });
     });
 
+    describe("another agent on the same facade", () => {
+      it("routes by the agent parameter and ends a turn missing a required prompt variable with INVALID_MESSAGE", async () => {
+        const { client, sessionId } = await connected({ agent: "second" });
+        client.send({ type: "message", session_id: sessionId, content: "help" });
+        const refused = await client.turn();
+        expect(refused.end.type === "error" && refused.end.error.code).toBe("INVALID_MESSAGE");
+        expect(refused.end.type === "error" && refused.end.error.message).toContain("customer_id");
+        client.send({ type: "message", session_id: sessionId, content: "help", metadata: { customer_id: "c-42" } });
+        const answered = await client.turn();
+        expect(answered.end.type).toBe("done");
+        // No scripted file for this agent: the reference mock's fallback answer.
+        expect(text(answered)).toBe("Mock response for provider mock model mock-model");
+      });
+    });
+
     describe("client-side tools", () => {
       const toolTurn = async () => {
         const { client, sessionId } = await connected();
