@@ -1,15 +1,7 @@
 // RuntimeClient over grpc-js to the runtime on localhost (the pod's sidecar placement).
 // grpc-js and protobuf types stay in this file; the core sees only RuntimeEvent values.
 import { create } from "@bufbuild/protobuf";
-import {
-  credentials,
-  makeGenericClientConstructor,
-  Metadata,
-  status,
-  type CallOptions,
-  type ClientDuplexStream,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { Metadata, status, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import {
   ClientMessageSchema,
   HasConversationRequestSchema,
@@ -17,13 +9,9 @@ import {
   ResumeState,
   ToolExecution,
   type ClientMessage,
-  type HasConversationRequest,
-  type HasConversationResponse,
-  type HealthRequest,
-  type HealthResponse,
   type ServerMessage,
 } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
-import { runtimeServiceDefinition } from "../../shared/rpc/runtime-service.js";
+import { createRuntimeStub, type RuntimeStub } from "../../shared/rpc/runtime-stub.js";
 import {
   RuntimeUnavailableError,
   type CallContext,
@@ -35,30 +23,13 @@ import {
   type TurnStream,
 } from "../core/runtime-port.js";
 
-type Callback<T> = (err: ServiceError | null, value?: T) => void;
-
-/** The generated client's methods, typed by the codecs of runtimeServiceDefinition. */
-interface GrpcRuntimeStub {
-  converse(metadata: Metadata, options?: CallOptions): ClientDuplexStream<ClientMessage, ServerMessage>;
-  health(request: HealthRequest, metadata: Metadata, options: CallOptions, callback: Callback<HealthResponse>): void;
-  hasConversation(
-    request: HasConversationRequest,
-    metadata: Metadata,
-    options: CallOptions,
-    callback: Callback<HasConversationResponse>,
-  ): void;
-  close(): void;
-}
-
-const RuntimeStub = makeGenericClientConstructor(runtimeServiceDefinition, "RuntimeService");
-
 const UNARY_DEADLINE_MS = 5_000;
 
 export class GrpcRuntimeClient implements RuntimeClient {
-  private readonly stub: GrpcRuntimeStub;
+  private readonly stub: RuntimeStub;
 
   constructor(readonly address: string) {
-    this.stub = new RuntimeStub(address, credentials.createInsecure(), {
+    this.stub = createRuntimeStub(address, {
       "grpc.keepalive_time_ms": 20_000,
       "grpc.keepalive_timeout_ms": 10_000,
       "grpc.keepalive_permit_without_calls": 1,
@@ -66,7 +37,7 @@ export class GrpcRuntimeClient implements RuntimeClient {
       "grpc.max_reconnect_backoff_ms": 2_000,
       "grpc.max_receive_message_length": 64 * 1024 * 1024,
       "grpc.max_send_message_length": 64 * 1024 * 1024,
-    }) as unknown as GrpcRuntimeStub;
+    });
   }
 
   converse(request: TurnRequest): TurnStream {

@@ -4,15 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import {
-  credentials,
-  makeGenericClientConstructor,
-  Metadata,
-  status,
-  type CallOptions,
-  type ClientDuplexStream,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { Metadata, status } from "@grpc/grpc-js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -33,21 +25,14 @@ import {
   type InvocationResponse,
   type ServerMessage,
 } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
-import { CONTRACT_VERSION, runtimeServiceDefinition } from "../../shared/rpc/runtime-service.js";
+import { CONTRACT_VERSION } from "../../shared/rpc/runtime-service.js";
+import { createRuntimeStub, type RuntimeStub, type UnaryCallback } from "../../shared/rpc/runtime-stub.js";
 import { MemorySessionStore } from "../../shared/session/memory-session-store.js";
 import { freePort } from "../../test/helpers/free-port.js";
 import { parseRuntimeConfig } from "../config.js";
 import { startRuntime, type RunningRuntime } from "../start-runtime.js";
 
-type Callback<T> = (err: ServiceError | null, value?: T) => void;
-interface RuntimeStub {
-  converse(metadata: Metadata, options?: CallOptions): ClientDuplexStream<ClientMessage, ServerMessage>;
-  health(request: HealthRequest, callback: Callback<HealthResponse>): void;
-  hasConversation(request: HasConversationRequest, callback: Callback<HasConversationResponse>): void;
-  invoke(request: InvocationRequest, callback: Callback<InvocationResponse>): void;
-  close(): void;
-}
-const RuntimeClient = makeGenericClientConstructor(runtimeServiceDefinition, "RuntimeService");
+
 
 const PACK_JSON = JSON.stringify({
   id: "grpc-test",
@@ -112,7 +97,7 @@ beforeAll(async () => {
     OMNIA_PROVIDER_OUTPUT_COST_PER_1K: "0.002",
   });
   runtime = await startRuntime(config, pino({ level: "silent" }));
-  client = new RuntimeClient(runtime.grpcAddress, credentials.createInsecure()) as unknown as RuntimeStub;
+  client = createRuntimeStub(runtime.grpcAddress);
 });
 
 afterAll(async () => {
@@ -146,8 +131,13 @@ async function converse(
   return received;
 }
 
-function unary<Req, Res>(fn: (request: Req, callback: Callback<Res>) => void, request: Req): Promise<Res> {
-  return new Promise((resolve, reject) => fn.call(client, request, (err, value) => (err || !value ? reject(err ?? new Error("no response")) : resolve(value))));
+function unary<Req, Res>(
+  fn: (request: Req, metadata: Metadata, options: object, callback: UnaryCallback<Res>) => void,
+  request: Req,
+): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    fn.call(client, request, new Metadata(), {}, (err, value) => (err || !value ? reject(err ?? new Error("no response")) : resolve(value))),
+  );
 }
 
 const chunksOf = (messages: ServerMessage["message"][]) => messages.flatMap((m) => (m.case === "chunk" ? [m.value.content] : []));
@@ -248,7 +238,7 @@ describe("runtime gRPC server, mid-turn", () => {
       OMNIA_MOCK_CHUNK_DELAY_MS: "25",
     });
     const slow = await startRuntime(config, pino({ level: "silent" }), { store });
-    const slowClient = new RuntimeClient(slow.grpcAddress, credentials.createInsecure()) as unknown as RuntimeStub;
+    const slowClient = createRuntimeStub(slow.grpcAddress);
     try {
       const call = slowClient.converse(identity("c1"));
       call.on("error", () => {});

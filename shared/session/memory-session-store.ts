@@ -28,6 +28,11 @@ export class MemorySessionStore implements SessionStore {
     this.sweeper.unref?.();
   }
 
+  /** Sessions held in memory, expired ones not yet swept included. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
   async loadConversation(session: NewSession): Promise<{ conversation: Conversation; created: boolean }> {
     const existing = this.touched(session.id);
     const entry = existing ?? this.create(session);
