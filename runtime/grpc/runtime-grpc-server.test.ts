@@ -17,12 +17,6 @@ import {
   ResumeState,
   ToolExecution,
   type ClientMessage,
-  type HasConversationRequest,
-  type HasConversationResponse,
-  type HealthRequest,
-  type HealthResponse,
-  type InvocationRequest,
-  type InvocationResponse,
   type ServerMessage,
 } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
 import { CONTRACT_VERSION } from "../../shared/rpc/runtime-service.js";

@@ -18,9 +18,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const newSession = (id: string) => ({ id, agentName: "assistant", namespace: "default" });
-const message = (i: number): StoredMessage => ({ id: String(i), role: i % 2 ? "assistant" : "user", content: `m${i}`, timestamp: new Date().toISOString() });
+const message = (i: number): StoredMessage => ({ id: String(i), role: i % 2 ? "assistant" : "user", content: `m${i}`, timestamp: "2026-01-01T00:00:00.000Z" });
 /** A store with keys of its own, so tests sharing the server do not see each other. */
 const storeOn = (url: string, ttlMs = 60_000) => new RedisSessionStore({ url, ttlMs, keyPrefix: `t${++prefixes}:` });
 
@@ -111,6 +111,22 @@ describe("RedisSessionStore", () => {
     admin = new Redis(server.url);
   });
 
+  it("gives up on a Redis that stopped answering within the command timeout", async () => {
+    const store = storeOn(server.url);
+    await store.loadConversation(newSession("h"));
+    await server.kill("SIGSTOP");
+    try {
+      const started = Date.now();
+      await expect(store.getSession("h")).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await server.kill("SIGCONT");
+    }
+    await expect.poll(() => store.ping(), { timeout: 5_000, interval: 100 }).toBe(true);
+    expect(await store.getSession("h")).toMatchObject({ id: "h" });
+    await store.close();
+  });
+
   it("fails fast when Redis is not there at start", async () => {
     const store = storeOn(`redis://127.0.0.1:${await freePort()}`);
     const started = Date.now();
@@ -123,7 +139,9 @@ describe("RedisSessionStore", () => {
   it("connects with a password and a db number from the URL, and keeps the password out of errors", async () => {
     const secured = await startRedis();
     try {
-      await new Redis(secured.url).config("SET", "requirepass", "s3cret").finally(() => undefined);
+      const setup = new Redis(secured.url);
+      await setup.config("SET", "requirepass", "s3cret");
+      setup.disconnect();
       const store = new RedisSessionStore({ url: `redis://:s3cret@127.0.0.1:${secured.port}/3`, ttlMs: 60_000 });
       await store.loadConversation(newSession("p"));
       const db3 = new Redis({ port: secured.port, host: "127.0.0.1", password: "s3cret", db: 3 });

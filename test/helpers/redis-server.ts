@@ -13,13 +13,17 @@ export interface RedisServer {
   readonly pid: number;
   /** Stops the server and removes the temp dir it made. */
   stop(): Promise<void>;
-  /** Signals the server (default SIGKILL, a crash) and resolves once it has exited. */
+  /**
+   * Signals the server (default SIGKILL, a crash) and resolves once it has exited; SIGSTOP and
+   * SIGCONT (a hung server and its recovery) resolve at once.
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and dir (stopping it first if it still runs). */
   restart(): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 10_000;
+const PAUSE_SIGNALS = new Set<NodeJS.Signals>(["SIGSTOP", "SIGCONT", "SIGTSTP"]);
 
 export async function startRedis(opts: { appendonly?: boolean; dir?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
@@ -34,7 +38,10 @@ export async function startRedis(opts: { appendonly?: boolean; dir?: string } = 
   const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
     const current = child;
     if (!current?.pid || !running(current)) return;
+    if (PAUSE_SIGNALS.has(signal)) return void process.kill(current.pid, signal);
     const exited = new Promise((resolve) => current.once("exit", resolve));
+    // A paused server would not act on SIGTERM until continued.
+    if (signal !== "SIGKILL") process.kill(current.pid, "SIGCONT");
     process.kill(current.pid, signal);
     await exited;
   };
