@@ -31,7 +31,7 @@ export class FacadeConnection {
   private readonly bucket: TokenBucket;
   private turn: TurnRunner | null = null;
   private preparing = false;
-  private closed = false;
+  private isShut = false;
 
   constructor(private readonly deps: ConnectionDeps) {
     this.sessionId = deps.newId();
@@ -44,7 +44,7 @@ export class FacadeConnection {
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.isShut;
   }
 
   open(socket: ProtocolSocket): void {
@@ -53,7 +53,7 @@ export class FacadeConnection {
   }
 
   receive(data: string | ArrayBuffer | Uint8Array): void {
-    if (this.closed) return;
+    if (this.isShut) return;
     if (!this.bucket.take()) {
       this.error("RATE_LIMITED", `more than ${this.deps.limits.ratePerSecond} frames a second (burst ${this.deps.limits.rateBurst}); frame dropped`);
       return;
@@ -76,9 +76,9 @@ export class FacadeConnection {
   }
 
   /** The socket closed, whoever closed it. */
-  socketClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
+  closed(): void {
+    if (this.isShut) return;
+    this.isShut = true;
     this.out.detach();
     this.turn?.clientGone();
     this.deps.onIdle(this);
@@ -86,17 +86,17 @@ export class FacadeConnection {
 
   /** Server shutdown: close now if idle; a busy connection is closed by drainIfIdle when its turn ends. */
   drainIfIdle(): boolean {
-    if (this.busy || this.closed) return false;
+    if (this.busy || this.isShut) return false;
     this.out.close(CLOSE_GOING_AWAY, "server shutting down");
-    this.socketClosed();
+    this.closed();
     return true;
   }
 
   forceClose(): void {
-    if (this.closed) return;
+    if (this.isShut) return;
     this.turn?.cancel();
     this.out.close(CLOSE_GOING_AWAY, "server shutting down");
-    this.socketClosed();
+    this.closed();
   }
 
   private dispatch(frame: ClientFrame): void {
@@ -131,7 +131,7 @@ export class FacadeConnection {
       case "hangup":
         this.turn?.cancel();
         this.out.close(CLOSE_NORMAL, "hangup");
-        this.socketClosed();
+        this.closed();
         return;
     }
   }
@@ -170,7 +170,7 @@ export class FacadeConnection {
     this.preparing = true;
     try {
       const sessionId = await this.resolveSession(frame.session_id);
-      if (sessionId === null || this.closed) return;
+      if (sessionId === null || this.isShut) return;
       const context = this.callContext(sessionId);
       const stream = this.deps.agent.runtime.converse({
         sessionId,
@@ -179,7 +179,7 @@ export class FacadeConnection {
         metadata: frame.metadata ?? {},
         context,
       });
-      this.turn = new TurnRunner(sessionId, context.requestId, stream, this.out, this.deps.sequences, this.deps.limits, this.deps.logger);
+      this.turn = new TurnRunner(sessionId, context.requestId, stream, this.out, this.deps.sequences.counter(sessionId), this.deps.limits);
     } finally {
       this.preparing = false;
     }
@@ -200,7 +200,7 @@ export class FacadeConnection {
     const state = await this.deps.agent.runtime
       .hasConversation(requested, this.callContext(requested))
       .catch(() => "unavailable" as const);
-    if (this.closed) return null;
+    if (this.isShut) return null;
     if (state === "resumable") {
       this.sessionId = requested;
       return requested;

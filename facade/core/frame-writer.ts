@@ -9,6 +9,19 @@ export interface TurnStamp {
   turn_id: string;
 }
 
+// Frames of one millisecond share a timestamp: formatting a Date for every chunk costs more
+// than the rest of building the frame.
+let lastMs = 0;
+let lastIso = "";
+export function timestamp(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
 export class FrameWriter {
   private socket: ProtocolSocket | null = null;
 
@@ -26,9 +39,15 @@ export class FrameWriter {
 
   send(type: string, sessionId: string | undefined, body: Record<string, unknown>): void {
     if (!this.socket) return;
-    const frame: Record<string, unknown> = { type, timestamp: new Date().toISOString() };
+    const frame: Record<string, unknown> = { type, timestamp: timestamp() };
     if (sessionId !== undefined) frame.session_id = sessionId;
     this.socket.send(JSON.stringify(Object.assign(frame, body)));
+  }
+
+  /** The hot path: one text delta of a turn. */
+  chunk(sessionId: string, content: string, seq: number, turnId: string): void {
+    if (!this.socket) return;
+    this.socket.send(JSON.stringify({ type: "chunk", timestamp: timestamp(), session_id: sessionId, content, seq, turn_id: turnId }));
   }
 
   connected(sessionId: string, maxPayloadSize: number, resumed?: boolean): void {

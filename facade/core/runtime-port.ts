@@ -41,8 +41,15 @@ export interface ToolResultToRuntime {
   rejectionReason?: string;
 }
 
-/** One turn in flight. Iterating yields the runtime's events; a lost runtime throws RuntimeUnavailableError. */
-export interface TurnStream extends AsyncIterable<RuntimeEvent> {
+export interface TurnListener {
+  event(event: RuntimeEvent): void;
+  /** Once, after the last event: no argument when the stream finished, an error when the runtime was lost. */
+  end(error?: RuntimeUnavailableError): void;
+}
+
+/** One turn in flight. Callbacks rather than async iteration: this is the per-frame hot path. */
+export interface TurnStream {
+  listen(listener: TurnListener): void;
   sendToolResult(result: ToolResultToRuntime): void;
   cancel(): void;
 }

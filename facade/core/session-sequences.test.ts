@@ -2,17 +2,20 @@ import { describe, expect, it } from "vitest";
 import { SessionSequences } from "./session-sequences.js";
 
 describe("SessionSequences", () => {
-  it("counts up per session, independently", () => {
+  it("keeps one counter per session across turns", () => {
     const seqs = new SessionSequences();
-    expect([seqs.next("a"), seqs.next("a"), seqs.next("b"), seqs.next("a")]).toEqual([1, 2, 1, 3]);
+    const a = seqs.counter("a");
+    a.last += 2;
+    expect(seqs.counter("b").last).toBe(0);
+    expect(seqs.counter("a").last).toBe(2);
   });
   it("forgets the least recently used session when full", () => {
     const seqs = new SessionSequences(2);
-    seqs.next("a");
-    seqs.next("b");
-    seqs.next("a");
-    seqs.next("c"); // evicts b
-    expect(seqs.next("a")).toBe(3);
-    expect(seqs.next("b")).toBe(1);
+    seqs.counter("a").last = 5;
+    seqs.counter("b").last = 7;
+    seqs.counter("a");
+    seqs.counter("c"); // evicts b
+    expect(seqs.counter("a").last).toBe(5);
+    expect(seqs.counter("b").last).toBe(0);
   });
 });

@@ -4,54 +4,51 @@ import { toErrorCode, type ErrorCode } from "../../shared/protocol/error-codes.j
 import { ClientToolCalls } from "./client-tool-calls.js";
 import type { FacadeLimits } from "./facade-options.js";
 import type { FrameWriter } from "./frame-writer.js";
-import type { Logger } from "./logger.js";
-import { RuntimeUnavailableError, type RuntimeEvent, type TurnStream } from "./runtime-port.js";
-import type { SessionSequences } from "./session-sequences.js";
+import type { RuntimeEvent, RuntimeUnavailableError, TurnStream } from "./runtime-port.js";
+import type { SequenceCounter } from "./session-sequences.js";
 
 export class TurnRunner {
   readonly toolCalls: ClientToolCalls;
   private ended = false;
+  private finished: () => void = () => {};
 
   constructor(
     readonly sessionId: string,
     readonly turnId: string,
     private readonly stream: TurnStream,
     private readonly out: FrameWriter,
-    private readonly sequences: SessionSequences,
+    private readonly seq: SequenceCounter,
     limits: FacadeLimits,
-    private readonly logger: Logger,
   ) {
     this.toolCalls = new ClientToolCalls(limits.clientToolAckTimeoutMs, limits.clientToolTimeoutMs, (result) =>
       stream.sendToolResult(result),
     );
   }
 
-  /** Resolves when the turn has ended; never rejects. */
-  async run(): Promise<void> {
-    try {
-      for await (const event of this.stream) {
-        this.forward(event);
-        if (this.ended) break;
-      }
-      if (!this.ended) this.fail("AGENT_UNAVAILABLE", "the agent runtime ended the turn without a result");
-    } catch (err) {
-      if (this.ended) return;
-      if (err instanceof RuntimeUnavailableError) {
-        this.fail("AGENT_UNAVAILABLE", err.message);
-      } else {
-        this.logger.error({ session_id: this.sessionId, turn_id: this.turnId, err: String(err) }, "turn failed");
-        this.fail("INTERNAL_ERROR", "the turn failed inside the facade");
-      }
-    } finally {
-      this.toolCalls.clear();
-      if (!this.ended) this.ended = true;
-    }
+  /** Resolves as soon as the turn has ended (its done or error is out); never rejects. */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.finished = () => {
+        this.toolCalls.clear();
+        resolve();
+      };
+      this.stream.listen({
+        event: (event) => {
+          if (!this.ended) this.forward(event);
+        },
+        end: (error?: RuntimeUnavailableError) => {
+          if (!this.ended) this.fail("AGENT_UNAVAILABLE", error ? error.message : "the agent runtime ended the turn without a result");
+        },
+      });
+    });
   }
 
   /** The client hung up: stop the runtime's work on this turn. */
   cancel(): void {
-    this.ended = true;
-    this.toolCalls.clear();
+    if (!this.ended) {
+      this.ended = true;
+      this.finished();
+    }
     this.stream.cancel();
   }
 
@@ -63,7 +60,7 @@ export class TurnRunner {
   private forward(event: RuntimeEvent): void {
     switch (event.type) {
       case "chunk":
-        this.sendTurnFrame("chunk", { content: event.content });
+        this.out.chunk(this.sessionId, event.content, ++this.seq.last, this.turnId);
         return;
       case "tool_call": {
         if (!event.client) return; // server-side calls are the runtime's business
@@ -89,8 +86,7 @@ export class TurnRunner {
             cost_usd: event.usage.costUsd,
           };
         }
-        this.ended = true;
-        this.sendTurnFrame("done", body);
+        this.end("done", body);
         return;
       }
       case "error":
@@ -100,12 +96,17 @@ export class TurnRunner {
   }
 
   private fail(code: ErrorCode, message: string): void {
+    this.end("error", { error: { code, message } });
+  }
+
+  private end(type: "done" | "error", body: Record<string, unknown>): void {
     this.ended = true;
-    this.sendTurnFrame("error", { error: { code, message } });
+    this.sendTurnFrame(type, body);
+    this.finished();
   }
 
   private sendTurnFrame(type: string, body: Record<string, unknown>): void {
-    body.seq = this.sequences.next(this.sessionId);
+    body.seq = ++this.seq.last;
     body.turn_id = this.turnId;
     this.out.send(type, this.sessionId, body);
   }

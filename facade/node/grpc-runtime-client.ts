@@ -19,6 +19,7 @@ import {
   type RuntimeClient,
   type RuntimeEvent,
   type ToolResultToRuntime,
+  type TurnListener,
   type TurnRequest,
   type TurnStream,
 } from "../core/runtime-port.js";
@@ -92,9 +93,27 @@ export class GrpcRuntimeClient implements RuntimeClient {
 class GrpcTurnStream implements TurnStream {
   private cancelled = false;
 
-  constructor(private readonly call: ClientDuplexStream<ClientMessage, ServerMessage>) {
-    // Errors surface through iteration; without a listener an early one would crash the process.
-    call.on("error", () => {});
+  constructor(private readonly call: ClientDuplexStream<ClientMessage, ServerMessage>) {}
+
+  listen(listener: TurnListener): void {
+    let ended = false;
+    const end = (error?: RuntimeUnavailableError) => {
+      if (ended) return;
+      ended = true;
+      listener.end(error);
+    };
+    this.call.on("data", (message: ServerMessage) => {
+      const event = toEvent(message);
+      if (!event) return;
+      // The turn is over: half-close so the runtime can finish the call cleanly.
+      if ((event.type === "done" || event.type === "error") && !this.call.writableEnded) this.call.end();
+      listener.event(event);
+    });
+    this.call.on("error", (err: ServiceError) => {
+      if (this.cancelled) return end();
+      end(new RuntimeUnavailableError(`the agent runtime is unavailable (${status[err.code] ?? "stream failed"}${err.details ? `: ${err.details}` : ""})`));
+    });
+    this.call.on("end", () => end());
   }
 
   sendToolResult(result: ToolResultToRuntime): void {
@@ -114,23 +133,6 @@ class GrpcTurnStream implements TurnStream {
   cancel(): void {
     this.cancelled = true;
     this.call.cancel();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<RuntimeEvent> {
-    try {
-      for await (const message of this.call as AsyncIterable<ServerMessage>) {
-        const event = toEvent(message);
-        if (event) yield event;
-      }
-    } catch (err) {
-      if (this.cancelled) return;
-      const e = err as Partial<ServiceError>;
-      throw new RuntimeUnavailableError(
-        `the agent runtime is unavailable (${e.code !== undefined ? status[e.code] : "stream failed"}${e.details ? `: ${e.details}` : ""})`,
-      );
-    } finally {
-      if (!this.call.writableEnded) this.call.end();
-    }
   }
 }
 

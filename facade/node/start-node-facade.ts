@@ -1,11 +1,12 @@
-// Assembles the portable facade for Node: @hono/node-server, @hono/node-ws upgrades, grpc-js
-// runtime clients, keepalive pings, and the separate health port of a pod.
+// Assembles the portable facade for Node: @hono/node-server for HTTP, `ws` for upgrades,
+// grpc-js runtime clients, keepalive pings, and the separate health port of a pod.
 import { serve, type ServerType } from "@hono/node-server";
-import { createNodeWebSocket } from "@hono/node-ws";
 import { Hono } from "hono";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFacade, type Facade } from "../core/facade-app.js";
 import type { Logger } from "../core/logger.js";
+import { acceptWebSockets } from "./accept-websockets.js";
 import type { NodeFacadeConfig } from "./config.js";
 import { GrpcRuntimeClient } from "./grpc-runtime-client.js";
 import { startKeepalive } from "./keepalive.js";
@@ -19,24 +20,19 @@ export interface RunningNodeFacade {
 }
 
 export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger): Promise<RunningNodeFacade> {
-  const root = new Hono();
-  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app: root });
-  // Frames over the protocol limit get an error and the socket stays open; only far larger
-  // ones are cut by ws itself (1009), so a client cannot make us buffer without bound.
-  wss.options.maxPayload = Math.max(2 * config.limits.maxFrameBytes, config.limits.maxFrameBytes + 1024 * 1024);
-
   const runtimes = config.agents.map((a) => ({ ...a, runtime: new GrpcRuntimeClient(a.runtimeAddress) }));
   const facade = createFacade({
     agents: runtimes.map((a) => ({ name: a.name, namespace: a.namespace, runtime: a.runtime })),
-    upgradeWebSocket,
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
     logger,
   });
-  root.route("/", facade.app);
 
-  const server = await listen(root, config.host, config.port);
-  injectWebSocket(server);
+  const server = await listen(facade.app, config.host, config.port);
+  // Frames over the protocol limit get an error and the socket stays open; only far larger
+  // ones are cut by ws itself (1009), so a client cannot make us buffer without bound.
+  const maxPayload = Math.max(2 * config.limits.maxFrameBytes, config.limits.maxFrameBytes + 1024 * 1024);
+  const wss = acceptWebSockets(server as Server, facade, maxPayload);
   const stopKeepalive = startKeepalive(wss, config.pingIntervalMs, config.pongTimeoutMs);
 
   let healthServer: ServerType | undefined;
@@ -44,7 +40,7 @@ export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger):
     const health = new Hono();
     health.get("/healthz", (c) => facade.app.fetch(c.req.raw));
     health.get("/readyz", (c) => facade.app.fetch(c.req.raw));
-    healthServer = await listen(health, config.host === "127.0.0.1" ? "127.0.0.1" : config.host, config.healthPort);
+    healthServer = await listen(health, config.host, config.healthPort);
   }
 
   return {

@@ -1,0 +1,52 @@
+// Whether a WebSocket upgrade may proceed, and to which agent: the plain-HTTP refusals of
+// PROTOCOL.md (400 unknown or missing agent, 403 origin, 503 draining or full). Placements call
+// this before accepting the socket, so a refused client costs no WebSocket at all.
+import { agentKey, type AgentBinding } from "./agent-binding.js";
+import { originAllowed, type AllowedOrigins } from "./origin-policy.js";
+
+export interface UpgradeRequest {
+  path: string;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+}
+
+export type Admission =
+  | { ok: false; status: 400 | 403 | 404 | 503; message: string }
+  | { ok: true; agent: AgentBinding; workspace: string | undefined };
+
+export interface AdmissionState {
+  draining: boolean;
+  connections: number;
+  maxConnections: number;
+  allowedOrigins: AllowedOrigins;
+  agents: ReadonlyMap<string, AgentBinding>;
+}
+
+const ALIAS = /^\/api\/agents\/([^/]+)\/([^/]+)\/ws\/?$/;
+
+export function admitUpgrade(request: UpgradeRequest, state: AdmissionState): Admission {
+  let namespace = request.query.get("namespace") ?? undefined;
+  let name = request.query.get("agent") ?? undefined;
+  const alias = ALIAS.exec(request.path);
+  if (alias) {
+    namespace = decodeURIComponent(alias[1] ?? "");
+    name = decodeURIComponent(alias[2] ?? "");
+  } else if (request.path !== "/ws" && request.path !== "/ws/") {
+    return { ok: false, status: 404, message: "no WebSocket endpoint here; use /ws" };
+  }
+  if (state.draining) return { ok: false, status: 503, message: "server is shutting down" };
+  if (state.connections >= state.maxConnections) return { ok: false, status: 503, message: "connection limit reached" };
+  if (!originAllowed(request.header("origin"), request.header("host"), state.allowedOrigins)) {
+    return { ok: false, status: 403, message: "origin not allowed" };
+  }
+  const workspace = request.query.get("workspace") ?? undefined;
+  if (name === undefined) {
+    const only = state.agents.size === 1 ? state.agents.values().next().value : undefined;
+    if (only) return { ok: true, agent: only, workspace };
+    return { ok: false, status: 400, message: 'query parameter "agent" is required: this facade serves several agents' };
+  }
+  const key = agentKey(namespace ?? "default", name);
+  const agent = state.agents.get(key);
+  if (!agent) return { ok: false, status: 400, message: `unknown agent "${key}"` };
+  return { ok: true, agent, workspace };
+}
