@@ -179,7 +179,7 @@ export class FacadeConnection {
         metadata: frame.metadata ?? {},
         context,
       });
-      this.turn = new TurnRunner(sessionId, context.requestId, stream, this.out, this.deps.sequences.counter(sessionId), this.deps.limits);
+      this.turn = new TurnRunner(sessionId, context.requestId, stream, this.out, this.deps.sequences.counter(sessionId), this.deps.limits, this.deps.logger);
     } finally {
       this.preparing = false;
     }

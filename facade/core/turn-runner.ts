@@ -4,6 +4,7 @@ import { toErrorCode, type ErrorCode } from "../../shared/protocol/error-codes.j
 import { ClientToolCalls } from "./client-tool-calls.js";
 import type { FacadeLimits } from "./facade-options.js";
 import type { FrameWriter } from "./frame-writer.js";
+import type { Logger } from "./logger.js";
 import type { RuntimeEvent, RuntimeUnavailableError, TurnStream } from "./runtime-port.js";
 import type { SequenceCounter } from "./session-sequences.js";
 
@@ -19,6 +20,7 @@ export class TurnRunner {
     private readonly out: FrameWriter,
     private readonly seq: SequenceCounter,
     limits: FacadeLimits,
+    private readonly logger: Logger,
   ) {
     this.toolCalls = new ClientToolCalls(limits.clientToolAckTimeoutMs, limits.clientToolTimeoutMs, (result) =>
       stream.sendToolResult(result),
@@ -37,7 +39,10 @@ export class TurnRunner {
           if (!this.ended) this.forward(event);
         },
         end: (error?: RuntimeUnavailableError) => {
-          if (!this.ended) this.fail("AGENT_UNAVAILABLE", error ? error.message : "the agent runtime ended the turn without a result");
+          if (this.ended) return;
+          const message = error ? error.message : "the agent runtime ended the turn without a result";
+          this.logger.warn({ session_id: this.sessionId, turn_id: this.turnId, reason: message }, "turn lost its runtime");
+          this.fail("AGENT_UNAVAILABLE", message);
         },
       });
     });
