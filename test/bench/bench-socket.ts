@@ -9,12 +9,14 @@ import { MESSAGE_CONTENT } from "./workload.js";
 const CHUNK_PREFIX = Buffer.from('{"type":"chunk"');
 
 export type TurnOutcome =
-  | { ok: true; latencyMs: number; chunks: number }
+  /** firstChunkMs: message sent -> first `chunk` received (NaN when the turn had none). */
+  | { ok: true; latencyMs: number; firstChunkMs: number; chunks: number }
   | { ok: false; reason: string; latencyMs: number };
 
 interface PendingTurn {
   start: number;
   chunks: number;
+  firstChunkAt: number;
   timer: NodeJS.Timeout;
   resolve: (outcome: TurnOutcome) => void;
 }
@@ -68,7 +70,7 @@ export class BenchSocket {
       if (this.closed) return resolve({ ok: false, reason: "closed", latencyMs: 0 });
       const start = performance.now();
       const timer = setTimeout(() => this.endTurn({ ok: false, reason: "timeout", latencyMs: timeoutMs }), timeoutMs);
-      this.turn = { start, chunks: 0, timer, resolve };
+      this.turn = { start, chunks: 0, firstChunkAt: Number.NaN, timer, resolve };
       this.socket.send(JSON.stringify({ type: "message", session_id: this.sessionId, content: MESSAGE_CONTENT }));
     });
   }
@@ -91,7 +93,7 @@ export class BenchSocket {
     if (isBinary) return;
     const buf = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
     if (this.turn && buf.length > CHUNK_PREFIX.length && buf.compare(CHUNK_PREFIX, 0, CHUNK_PREFIX.length, 0, CHUNK_PREFIX.length) === 0) {
-      this.turn.chunks++;
+      if (this.turn.chunks++ === 0) this.turn.firstChunkAt = performance.now();
       return;
     }
     let frame: { type?: unknown; session_id?: unknown; error?: { code?: unknown } };
@@ -105,7 +107,8 @@ export class BenchSocket {
       this.onConnected?.();
       this.onConnected = null;
     } else if (frame.type === "done" && this.turn) {
-      this.endTurn({ ok: true, latencyMs: performance.now() - this.turn.start, chunks: this.turn.chunks });
+      const { start, firstChunkAt, chunks } = this.turn;
+      this.endTurn({ ok: true, latencyMs: performance.now() - start, firstChunkMs: firstChunkAt - start, chunks });
     } else if (frame.type === "error") {
       const code = typeof frame.error?.code === "string" ? frame.error.code : "error";
       this.endTurn({ ok: false, reason: code, latencyMs: this.turn ? performance.now() - this.turn.start : 0 });

@@ -1,8 +1,10 @@
-// Load phase: N sessions, each running turns back to back (one in flight per connection, as the
-// protocol allows), measured over a window after a warm-up so JIT and connection set-up are out.
+// Load phase (closed loop): N sessions, each running turns back to back (one in flight per
+// connection, as the protocol allows), measured over a window after a warm-up so JIT and
+// connection set-up are out. Both targets run saturated, so its latency is sessions / throughput;
+// paced-latency.ts measures latency at a fixed rate.
 import { BenchSocket, closeAll, openMany } from "./bench-socket.js";
-import { cpuSeconds } from "./proc-status.js";
-import { percentile, sortedSamples } from "./stats.js";
+import { cpuCoresBetween, readCpu } from "./proc-status.js";
+import { summarize, type Summary } from "./stats.js";
 
 export interface LoadOptions {
   url: string;
@@ -27,10 +29,10 @@ export interface LoadResult {
   frames: number;
   framesPerSecond: number;
   framesPerTurn: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number; samples: number };
+  latencyMs: Summary;
   failures: number;
   failureReasons: Record<string, number>;
-  /** Share of one core each process used during the window (1 = one full core). */
+  /** Cores each process used during the window (1 = one full core), the whole machine, and the rest. */
   cpuCores: Record<string, number>;
 }
 
@@ -96,9 +98,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await closeAll(sockets);
 
   const windowSeconds = (windowEnd - windowStart) / 1000;
-  const sorted = sortedSamples(latencies);
-  const cpuCores: Record<string, number> = {};
-  for (const [name, seconds] of Object.entries(cpuAfter)) cpuCores[name] = (seconds - (cpuBefore[name] ?? 0)) / windowSeconds;
   return {
     sessions: sockets.length,
     openSeconds,
@@ -109,29 +108,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     frames,
     framesPerSecond: frames / windowSeconds,
     framesPerTurn: turns > 0 ? turnFrames / turns : Number.NaN,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
-      mean: latencies.length > 0 ? latencies.reduce((a, b) => a + b, 0) / latencies.length : Number.NaN,
-      samples: latencies.length,
-    },
+    latencyMs: summarize(latencies),
     failures: [...failureReasons.values()].reduce((a, b) => a + b, 0),
     failureReasons: Object.fromEntries(failureReasons),
-    cpuCores,
+    cpuCores: cpuCoresBetween(cpuBefore, cpuAfter, windowSeconds),
   };
-}
-
-function readCpu(processes: Array<{ name: string; pid: number }>): Record<string, number> {
-  const own = process.cpuUsage();
-  const out: Record<string, number> = { bench_client: (own.user + own.system) / 1e6 };
-  for (const p of processes) {
-    try {
-      out[p.name] = cpuSeconds(p.pid);
-    } catch {
-      // the process died; its absence in the report says so
-    }
-  }
-  return out;
 }

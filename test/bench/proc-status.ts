@@ -49,3 +49,30 @@ export function machineBusySeconds(): number {
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   return (ticks.reduce((a, b) => a + b, 0) - idle) / CLOCK_TICKS_PER_SECOND;
 }
+
+/** CPU seconds so far of the bench client, the given processes and the whole machine (`machine`). */
+export function readCpu(processes: Array<{ name: string; pid: number }>): Record<string, number> {
+  const own = process.cpuUsage();
+  const out: Record<string, number> = { machine: machineBusySeconds(), bench_client: (own.user + own.system) / 1e6 };
+  for (const p of processes) {
+    try {
+      out[p.name] = cpuSeconds(p.pid);
+    } catch {
+      // the process died; its absence in the report says so
+    }
+  }
+  return out;
+}
+
+/**
+ * Cores each process used between two readCpu calls (1 = one full core), the whole machine, and
+ * `other_processes`: the machine may be shared, and what the bench's own processes did not use
+ * tells how much others took.
+ */
+export function cpuCoresBetween(before: Record<string, number>, after: Record<string, number>, seconds: number): Record<string, number> {
+  const cores: Record<string, number> = {};
+  for (const [name, s] of Object.entries(after)) cores[name] = (s - (before[name] ?? 0)) / seconds;
+  const ours = Object.entries(cores).reduce((sum, [name, c]) => (name === "machine" ? sum : sum + c), 0);
+  cores.other_processes = Math.max(0, (cores.machine ?? 0) - ours);
+  return cores;
+}

@@ -1,21 +1,27 @@
-// `npm run bench`: load and idle-connection figures for Omnia and a bare ws baseline, side by
-// side. Each phase gets freshly started targets, one target at a time so they never compete for
-// the two cores. Not part of `npm test`: it takes minutes and its figures depend on the machine.
+// `npm run bench`: load, paced latency and idle-connection figures for Omnia and a bare ws
+// baseline, side by side. Each phase gets freshly started targets, one target at a time so they
+// never compete for the two cores. Not part of `npm test`: it takes minutes and its figures
+// depend on the machine.
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.js";
 import { runIdle } from "./idle-connections.js";
 import { runLoad } from "./load.js";
+import { runPaced } from "./paced-latency.js";
 import { printReport, type BenchParams, type BenchResults } from "./report.js";
 import { startTarget, type Target, type TargetName } from "./targets.js";
 
-const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--warmup S] [--idle M] [--batch B] [--timeout S]
-  --sessions  concurrent sessions in the load phase (default 1000)
-  --seconds   measured seconds of load per target (default 10)
-  --warmup    unmeasured seconds of load before that (default 2)
-  --idle      idle connections per target in the memory phase (default 10000)
-  --batch     connections opened at a time (default 200)
-  --timeout   hard limit for the whole run in seconds (default: computed, under 5 minutes)`;
+const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] [--latency-seconds S]
+                     [--latency-seed X] [--warmup S] [--idle M] [--batch B] [--timeout S]
+  --sessions         concurrent sessions in the load and paced latency phases (default 1000)
+  --seconds          measured seconds of closed-loop load per target (default 10)
+  --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
+  --latency-seconds  measured seconds of paced latency per target (default 15)
+  --latency-seed     seed of the paced schedule, the same for both targets (default 1)
+  --warmup           unmeasured seconds before each measured window (default 2)
+  --idle             idle connections per target in the memory phase (default 10000)
+  --batch            connections opened at a time (default 200)
+  --timeout          hard limit for the whole run in seconds (default: computed, about 5 min)`;
 
 const START_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -31,6 +37,9 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     options: {
       sessions: { type: "string", default: "1000" },
       seconds: { type: "string", default: "10" },
+      "latency-rate": { type: "string", default: "100" },
+      "latency-seconds": { type: "string", default: "15" },
+      "latency-seed": { type: "string", default: "1" },
       warmup: { type: "string", default: "2" },
       idle: { type: "string", default: "10000" },
       batch: { type: "string", default: "200" },
@@ -50,15 +59,23 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     }
     return n;
   };
+  const rate = Number(values["latency-rate"]);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    console.error(`--latency-rate must be a number > 0 (got "${values["latency-rate"]}")\n${USAGE}`);
+    process.exit(2);
+  }
   const params: BenchParams = {
     sessions: int("sessions", values.sessions, 1),
     seconds: int("seconds", values.seconds, 1),
+    latencyRate: rate,
+    latencySeconds: int("latency-seconds", values["latency-seconds"], 1),
+    latencySeed: int("latency-seed", values["latency-seed"], 0),
     warmupSeconds: int("warmup", values.warmup, 0),
     idle: int("idle", values.idle, 1),
     batch: int("batch", values.batch, 1),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
-  const computed = 150 + 2 * (params.warmupSeconds + params.seconds) + Math.ceil(params.idle / 100);
+  const computed = 160 + 2 * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) + Math.ceil(params.idle / 100);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
 
@@ -97,6 +114,7 @@ async function main(): Promise<number> {
       totalMemBytes: totalmem(),
     },
     load: {},
+    latency: {},
     idle: {},
     errors: [],
   };
@@ -125,6 +143,22 @@ async function main(): Promise<number> {
         sessions: params.sessions,
         seconds: params.seconds,
         warmupSeconds: params.warmupSeconds,
+        batch: params.batch,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        turnTimeoutMs: TURN_TIMEOUT_MS,
+        processes: t.processes,
+      });
+    });
+  }
+  for (const name of ["baseline", "omnia"] as const) {
+    await phase("paced latency", name, async (t) => {
+      results.latency[name] = await runPaced({
+        url: t.wsUrl,
+        sessions: params.sessions,
+        rate: params.latencyRate,
+        warmupSeconds: params.warmupSeconds,
+        seconds: params.latencySeconds,
+        seed: params.latencySeed,
         batch: params.batch,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
         turnTimeoutMs: TURN_TIMEOUT_MS,

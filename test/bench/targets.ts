@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "../../deploy/local/child-process.js";
+import { freePort } from "../../shared/net/free-port.js";
 import { BenchSocket } from "./bench-socket.js";
 import type { Cleanup } from "./cleanup.js";
-import { freePort } from "./free-port.js";
 import { GC_ON_SIGNAL_NODE_OPTIONS } from "./proc-status.js";
 import { RESPONSE_TEXT } from "./workload.js";
 
@@ -146,7 +146,11 @@ async function waitForSession(url: string, timeoutMs: number, died?: Promise<unk
 
 async function distinctPorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
+  while (ports.size < n) {
+    const port = await freePort();
+    if (port <= 0) throw new Error("no free port from the kernel");
+    ports.add(port);
+  }
   return [...ports];
 }
 
