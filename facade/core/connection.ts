@@ -102,7 +102,12 @@ export class FacadeConnection {
   private dispatch(frame: ClientFrame): void {
     switch (frame.type) {
       case "message":
-        void this.startTurn(frame);
+        this.startTurn(frame).catch((err: unknown) => {
+          this.turn = null;
+          this.deps.logger.error({ session_id: this.sessionId, err: String(err) }, "could not start a turn");
+          this.error("INTERNAL_ERROR", "the facade could not start the turn; try again");
+          this.deps.onIdle(this);
+        });
         return;
       case "tool_result": {
         const turn = this.turnFor(frame.session_id, frame.tool_result.call_id);
@@ -184,6 +189,7 @@ export class FacadeConnection {
       this.preparing = false;
     }
     const turn = this.turn;
+    if (!turn) return;
     await turn.run();
     this.turn = null;
     this.deps.onIdle(this);
