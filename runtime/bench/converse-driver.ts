@@ -1,7 +1,8 @@
 // Runtime-only load driver (not a test): starts runtime/main.ts as its own process with the mock
 // provider (20-word answer, no chunk delay), drives N concurrent Converse streams back to back over
 // one grpc-js channel the way the facade does, and prints chunks/s and the runtime's CPU time per
-// chunk (from /proc/<pid>/stat, so the driver's own CPU is not counted).
+// chunk (from /proc/<pid>/stat, so the driver's own CPU is not counted). It also prints the cores
+// the driver and everything else on the machine used: compare runs only when "others" is near 0.
 //
 //   node_modules/.bin/node --import tsx runtime/bench/converse-driver.ts [options]
 //     --sessions 1000     concurrent streams, one turn in flight each
@@ -128,9 +129,20 @@ function runTurn(stub: RuntimeStub, sessionId: string, counters: Counters): Prom
 
 async function main(): Promise<void> {
   const { proc, address, dir } = await startRuntimeProcess();
+  try {
+    await drive(proc.pid, address);
+  } finally {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function drive(runtimePid: number, address: string): Promise<void> {
   const stub = createRuntimeStub(address, {
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
+    // Only the runtime is measured: spare the driver channelz's per-message bookkeeping.
+    "grpc.enable_channelz": 0,
   });
   const counters: Counters = { chunks: 0, turns: 0, failures: 0 };
   let running = true;
@@ -148,37 +160,38 @@ async function main(): Promise<void> {
   });
 
   await new Promise((r) => setTimeout(r, warmup * 1000));
-  const start = { at: performance.now(), cpu: cpuSeconds(proc.pid), self: process.cpuUsage(), machine: machineBusySeconds(), ...counters };
+  const start = { at: performance.now(), cpu: cpuSeconds(runtimePid), self: process.cpuUsage(), machine: machineBusySeconds(), ...counters };
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  const end = { at: performance.now(), cpu: cpuSeconds(proc.pid), self: process.cpuUsage(start.self), machine: machineBusySeconds(), ...counters };
+  const end = { at: performance.now(), cpu: cpuSeconds(runtimePid), self: process.cpuUsage(start.self), machine: machineBusySeconds(), ...counters };
   running = false;
   await Promise.all(loops);
   stub.close();
-  await proc.stop();
-  rmSync(dir, { recursive: true, force: true });
 
   const elapsed = (end.at - start.at) / 1000;
   const chunks = end.chunks - start.chunks;
   const cpu = end.cpu - start.cpu;
+  const driverCores = (end.self.user + end.self.system) / 1e6 / elapsed;
   const result = {
     sessions,
-    seconds: Number(elapsed.toFixed(2)),
+    seconds: round(elapsed, 2),
     turnsPerSession,
     chunksPerSecond: Math.round(chunks / elapsed),
     turnsPerSecond: Math.round((end.turns - start.turns) / elapsed),
-    runtimeCores: Number((cpu / elapsed).toFixed(3)),
-    runtimeCpuUsPerChunk: Number(((cpu / chunks) * 1e6).toFixed(1)),
-    driverCores: Number(((end.self.user + end.self.system) / 1e6 / elapsed).toFixed(3)),
-    otherCores: 0,
+    runtimeCores: round(cpu / elapsed, 3),
+    runtimeCpuUsPerChunk: round((cpu / chunks) * 1e6, 1),
+    driverCores: round(driverCores, 3),
+    otherCores: round(Math.max(0, (end.machine - start.machine - cpu) / elapsed - driverCores), 2),
     failures: end.failures,
-    turnsTotal: end.turns,
   };
-  result.otherCores = Number((Math.max(0, end.machine - start.machine - cpu) / elapsed - result.driverCores).toFixed(2));
   console.log(
     `chunks/s ${result.chunksPerSecond}  turns/s ${result.turnsPerSecond}  runtime ${result.runtimeCores} cores  ` +
       `${result.runtimeCpuUsPerChunk} µs CPU/chunk  (driver ${result.driverCores}, others ${result.otherCores} cores)  failures ${result.failures}`,
   );
   console.log(`DRIVER_JSON ${JSON.stringify(result)}`);
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
 }
 
 await main();

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { PackPrompt } from "../../shared/manifests/pack-content.js";
 import type { SessionStore, StoredMessage } from "../../shared/session/session-store.js";
 import type { LanguageModel, ModelMessage, ModelUsage } from "../providers/language-model.js";
+import { LazyLogger } from "../lazy-logger.js";
 import { renderSystemPrompt } from "../prompt/render-system-prompt.js";
 import type { ToolManager } from "../tools/tool-manager.js";
 import { TurnError } from "../turn-error.js";
@@ -46,7 +47,7 @@ export class ConversationEngine {
     const events = new EventQueue<TurnEvent>(() => abort.abort(new Error("turn consumer stopped")));
     const emit = (event: TurnEvent) => events.push(event);
     const clientTools = input.mode === "function" ? undefined : new ClientToolCalls(emit, this.options.clientToolTimeoutMs, abort.signal);
-    const log = this.options.logger.child({ session_id: input.sessionId, turn_id: turnId });
+    const log = new LazyLogger(this.options.logger, { session_id: input.sessionId, turn_id: turnId });
 
     void this.run(input, emit, abort.signal, clientTools, log).finally(() => {
       input.signal?.removeEventListener("abort", onCallerAbort);
@@ -65,7 +66,7 @@ export class ConversationEngine {
     emit: (event: TurnEvent) => void,
     signal: AbortSignal,
     clientTools: ClientToolCalls | undefined,
-    log: Logger,
+    log: LazyLogger,
   ): Promise<void> {
     const started = Date.now();
     try {
@@ -85,7 +86,7 @@ export class ConversationEngine {
     emit: (event: TurnEvent) => void,
     signal: AbortSignal,
     clientTools: ClientToolCalls | undefined,
-    log: Logger,
+    log: LazyLogger,
   ): Promise<Extract<TurnEvent, { type: "done" }>> {
     const { store, model, prompt, tools, agent, pricing } = this.options;
     const persist = input.mode !== "function";

@@ -6,6 +6,7 @@ import type { ClientMessage, ContentPart, ServerMessage } from "../../shared/gen
 import type { StoredPart } from "../../shared/session/session-store.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
 import type { Turn } from "../engine/turn-events.js";
+import { LazyLogger } from "../lazy-logger.js";
 import { callIdentity, identityLogFields } from "./call-identity.js";
 import { errorMessage, toServerMessage } from "./to-server-message.js";
 
@@ -14,7 +15,7 @@ type ConverseCall = ServerDuplexStream<ClientMessage, ServerMessage>;
 export function converseHandler(engine: ConversationEngine, logger: Logger) {
   return (call: ConverseCall): void => {
     const identity = callIdentity(call.metadata);
-    let log = logger.child(identityLogFields(identity));
+    let log = new LazyLogger(logger, identityLogFields(identity));
     const abort = new AbortController();
     let turn: Turn | undefined;
     let started = false;
@@ -84,11 +85,12 @@ function firstMessageProblem(message: ClientMessage): string | undefined {
   return undefined;
 }
 
-async function pump(call: ConverseCall, turn: Turn, log: Logger, end: () => void): Promise<void> {
+async function pump(call: ConverseCall, turn: Turn, log: LazyLogger, end: () => void): Promise<void> {
   try {
     for await (const event of turn) {
       if (call.cancelled) continue;
-      await write(call, toServerMessage(event));
+      const drained = write(call, toServerMessage(event));
+      if (drained) await drained;
     }
   } catch (err) {
     log.error({ err }, "converse stream failed");
@@ -102,9 +104,11 @@ async function finish(call: ConverseCall, messages: ServerMessage[], end: () => 
 }
 
 // Respect the stream's backpressure so a slow caller does not make the runtime buffer a whole answer.
-function write(call: ConverseCall, message: ServerMessage): Promise<void> {
-  if (call.cancelled || call.writableEnded) return Promise.resolve();
-  if (call.write(message)) return Promise.resolve();
+// Returns a promise only when the stream asks to wait: this runs once per streamed word, and awaiting
+// an already resolved promise would still cost an allocation and a trip through the microtask queue.
+function write(call: ConverseCall, message: ServerMessage): Promise<void> | undefined {
+  if (call.cancelled || call.writableEnded) return undefined;
+  if (call.write(message)) return undefined;
   return new Promise((resolve) => {
     const done = () => {
       call.off("drain", done);

@@ -8,6 +8,7 @@ import { InvocationResponseSchema, type InvocationRequest, type InvocationRespon
 import type { ErrorCode } from "../../shared/protocol/error-codes.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
 import type { TurnEvent } from "../engine/turn-events.js";
+import { LazyLogger } from "../lazy-logger.js";
 import { callIdentity, identityLogFields } from "./call-identity.js";
 
 const STATUS_OF: Partial<Record<ErrorCode, status>> = {
@@ -21,7 +22,7 @@ export function invokeHandler(engine: ConversationEngine, logger: Logger) {
   return (call: ServerUnaryCall<InvocationRequest, InvocationResponse>, callback: sendUnaryData<InvocationResponse>): void => {
     const started = Date.now();
     const invocationId = call.request.invocationId || randomUUID();
-    const log = logger.child({ ...identityLogFields(callIdentity(call.metadata)), session_id: invocationId });
+    const log = new LazyLogger(logger, { ...identityLogFields(callIdentity(call.metadata)), session_id: invocationId });
     const input = userInput(call.request.inputJson);
     if (input === undefined) {
       return callback(failure(status.INVALID_ARGUMENT, "INVALID_MESSAGE: input_json is not valid JSON"));

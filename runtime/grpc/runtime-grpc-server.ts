@@ -6,6 +6,7 @@ import type { SessionStore } from "../../shared/session/session-store.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
 import { converseHandler } from "./converse-handler.js";
 import { invokeHandler } from "./invoke-handler.js";
+import { serializeServerMessage } from "./server-message-codec.js";
 import { healthHandler, hasConversationHandler, type RuntimeStatus } from "./unary-handlers.js";
 
 export interface RuntimeGrpcServerOptions {
@@ -18,15 +19,24 @@ export interface RuntimeGrpcServerOptions {
 // Matches what the facade's client sends and accepts: inline media parts can be large.
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+// The shared definition with the runtime's own encoder for what it streams most (see server-message-codec.ts).
+const serviceDefinition = {
+  ...runtimeServiceDefinition,
+  converse: { ...runtimeServiceDefinition.converse, responseSerialize: serializeServerMessage },
+};
+
 export class RuntimeGrpcServer {
   private readonly server = new Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+    // Nothing reads channelz here (no channelz service is registered), and with it on grpc-js counts
+    // every call and stamps every message sent and received with Date.now().
+    "grpc.enable_channelz": 0,
   });
 
   constructor(private readonly options: RuntimeGrpcServerOptions) {
     const { engine, store, status, logger } = options;
-    this.server.addService(runtimeServiceDefinition, {
+    this.server.addService(serviceDefinition, {
       converse: converseHandler(engine, logger),
       invoke: invokeHandler(engine, logger),
       health: healthHandler(status),

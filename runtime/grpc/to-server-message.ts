@@ -6,7 +6,12 @@ import type { TurnEvent } from "../engine/turn-events.js";
 export function toServerMessage(event: TurnEvent): ServerMessage {
   switch (event.type) {
     case "chunk":
-      return create(ServerMessageSchema, { message: { case: "chunk", value: { content: event.text, role: "assistant" } } });
+      // Once per streamed word: a literal is what create() would return (proto3, no defaults to
+      // fill), without its per-field init pass; the types still make it name every field.
+      return {
+        $typeName: "omnia.runtime.v1.ServerMessage",
+        message: { case: "chunk", value: { $typeName: "omnia.runtime.v1.Chunk", content: event.text, role: "assistant" } },
+      };
     case "tool_call":
       return create(ServerMessageSchema, {
         message: {

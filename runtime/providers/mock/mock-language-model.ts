@@ -2,6 +2,7 @@
 // session's scenario and model-call number, streamed word by word like a real model would.
 import { randomUUID } from "node:crypto";
 import type { LanguageModel, ModelEvent, ModelMessage, ModelRequest } from "../language-model.js";
+import { countWords } from "./count-words.js";
 import { lookupMockReply, type MockScript } from "./mock-script.js";
 
 export interface MockLanguageModelOptions {
@@ -53,7 +54,9 @@ export class MockLanguageModel implements LanguageModel {
  * the history, since every earlier model call (an answer or a tool-call request) left one.
  */
 export function mockTurnNumber(messages: readonly ModelMessage[]): number {
-  return messages.filter((message) => message.role === "assistant").length + 1;
+  let assistantMessages = 0;
+  for (const message of messages) if (message.role === "assistant") assistantMessages++;
+  return assistantMessages + 1;
 }
 
 /** Words with their following whitespace (leading whitespace joins the first), so deltas join back to the text. */
@@ -64,10 +67,6 @@ export function splitWords(text: string): string[] {
   if (words.length === 0) return [leading];
   words[0] = leading + words[0];
   return words;
-}
-
-function countWords(text: string): number {
-  return text.match(/\S+/g)?.length ?? 0;
 }
 
 // The mock has no tokenizer: a whitespace-separated word counts as one token. Input is the words of
