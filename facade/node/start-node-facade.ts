@@ -4,6 +4,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { WebSocketServer } from "ws";
 import { createFacade, type Facade } from "../core/facade-app.js";
 import type { Logger } from "../core/logger.js";
 import { acceptWebSockets } from "./accept-websockets.js";
@@ -50,11 +51,20 @@ export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger):
     async shutdown() {
       await facade.drain(config.drainTimeoutMs);
       stopKeepalive();
+      await closingHandshakes(wss, CLOSE_HANDSHAKE_GRACE_MS);
       for (const ws of wss.clients) ws.terminate();
       await Promise.all([close(server), healthServer ? close(healthServer) : Promise.resolve()]);
       for (const r of runtimes) r.runtime.close();
     },
   };
+}
+
+// Sockets closed with 1001 get a moment to finish the closing handshake before being cut.
+const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
+
+async function closingHandshakes(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
