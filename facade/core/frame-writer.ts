@@ -4,11 +4,6 @@ import type { ErrorCode } from "../../shared/protocol/error-codes.js";
 import { PROTOCOL_VERSION } from "../../shared/protocol/server-frames.js";
 import type { ProtocolSocket } from "./protocol-socket.js";
 
-export interface TurnStamp {
-  seq: number;
-  turn_id: string;
-}
-
 // Frames of one millisecond share a timestamp: formatting a Date for every chunk costs more
 // than the rest of building the frame.
 let lastMs = 0;
@@ -50,16 +45,15 @@ export class FrameWriter {
     this.socket.send(JSON.stringify({ type: "chunk", timestamp: timestamp(), session_id: sessionId, content, seq, turn_id: turnId }));
   }
 
-  connected(sessionId: string, maxPayloadSize: number, resumed?: boolean): void {
-    const connected: Record<string, unknown> = {
-      capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION },
-    };
-    if (resumed !== undefined) connected.resumed = resumed;
-    this.send("connected", sessionId, { connected });
+  connected(sessionId: string, maxPayloadSize: number): void {
+    this.send("connected", sessionId, {
+      connected: { capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION } },
+    });
   }
 
-  error(sessionId: string | undefined, code: ErrorCode, message: string, stamp?: TurnStamp): void {
-    this.send("error", sessionId, stamp ? { error: { code, message }, ...stamp } : { error: { code, message } });
+  /** An error that ends no turn (a bad frame, a refused message): no seq, no turn_id. */
+  error(sessionId: string | undefined, code: ErrorCode, message: string): void {
+    this.send("error", sessionId, { error: { code, message } });
   }
 
   close(code: number, reason: string): void {

@@ -1,6 +1,6 @@
 // Starts the two targets as child processes: Omnia (real runtime with the mock provider plus the
 // real Node facade) and the bare `ws` baseline. Each start is fresh, in its own temp dir.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "../../deploy/local/child-process.js";
@@ -8,7 +8,7 @@ import { freePort } from "../../shared/net/free-port.js";
 import { BenchSocket } from "./bench-socket.js";
 import type { Cleanup } from "./cleanup.js";
 import { GC_ON_SIGNAL_NODE_OPTIONS } from "./proc-status.js";
-import { RESPONSE_TEXT } from "./workload.js";
+import { writeBenchAgent } from "./workload.js";
 
 export type TargetName = "omnia" | "baseline";
 
@@ -25,13 +25,6 @@ export interface Target {
 // their time goes; the GC hook the idle phase needs is always there.
 const TARGET_NODE_OPTIONS = [GC_ON_SIGNAL_NODE_OPTIONS, process.env.BENCH_TARGET_NODE_OPTIONS ?? ""].join(" ").trim();
 
-const PACK = {
-  id: "bench",
-  name: "bench",
-  version: "1.0.0",
-  template_engine: { version: "v1", syntax: "{{variable}}" },
-  prompts: { bench: { id: "bench", name: "bench", version: "1.0.0", system_template: "You are a benchmark." } },
-};
 
 export function startTarget(name: TargetName, cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
   return name === "omnia" ? startOmnia(cleanup, startTimeoutMs) : startBaseline(cleanup, startTimeoutMs);
@@ -39,10 +32,7 @@ export function startTarget(name: TargetName, cleanup: Cleanup, startTimeoutMs: 
 
 async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
   const dir = cleanup.dir(mkdtempSync(join(tmpdir(), "omnia-bench-")));
-  const packDir = join(dir, "pack");
-  writeFileSync(join(dir, "mock.yaml"), `defaultResponse: "${RESPONSE_TEXT}"\n`);
-  mkdirSync(packDir);
-  writeFileSync(join(packDir, "pack.json"), JSON.stringify(PACK, null, 2));
+  const agentEnv = writeBenchAgent(dir);
   const [grpcPort, healthPort, port] = await distinctPorts(3);
   const common = { OMNIA_AGENT_NAME: "bench", OMNIA_NAMESPACE: "default", LOG_LEVEL: "warn", NODE_OPTIONS: TARGET_NODE_OPTIONS };
   const logDir = join(dir, "logs");
@@ -53,12 +43,9 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Tar
       logDir,
       env: {
         ...common,
+        ...agentEnv,
         OMNIA_GRPC_PORT: String(grpcPort),
         OMNIA_HEALTH_PORT: String(healthPort),
-        OMNIA_PROMPTPACK_PATH: packDir,
-        OMNIA_TOOLS_CONFIG_PATH: join(dir, "no-tools.yaml"), // absent on purpose: no tools
-        OMNIA_PROVIDER_TYPE: "mock",
-        OMNIA_MOCK_CONFIG_PATH: join(dir, "mock.yaml"),
       },
     }),
   );

@@ -4,14 +4,14 @@
 // chunk (from /proc/<pid>/stat, so the driver's own CPU is not counted). It also prints the cores
 // the driver and everything else on the machine used: compare runs only when "others" is near 0.
 //
-//   node_modules/.bin/node --import tsx runtime/bench/converse-driver.ts [options]
+//   node_modules/.bin/node --import tsx test/bench/converse-driver.ts [options]
 //     --sessions 1000     concurrent streams, one turn in flight each
 //     --seconds 10        measured window (after --warmup seconds unmeasured)
 //     --warmup 3
 //     --turns 0           turns per session id before switching to a fresh one (0: never switch,
 //                         so history grows; 1: every turn on an empty history)
 //     --node-options="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra flags for the runtime process
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,8 +21,9 @@ import { startOmniaProcess, waitForHttpOk } from "../../deploy/local/child-proce
 import { ClientMessageSchema, type ServerMessage } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
 import { freePort } from "../../shared/net/free-port.js";
 import { createRuntimeStub, type RuntimeStub } from "../../shared/rpc/runtime-stub.js";
+import { cpuSeconds, machineBusySeconds } from "./proc-status.js";
+import { writeBenchAgent } from "./workload.js";
 
-const WORDS = "Omnia answers this benchmark with exactly twenty short words so every turn streams the same frames to each load client";
 
 const { values: args } = parseArgs({
   options: {
@@ -38,33 +39,9 @@ const seconds = Number(args.seconds);
 const warmup = Number(args.warmup);
 const turnsPerSession = Number(args.turns);
 
-/** CPU time all processes on the machine used so far (not idle, not iowait). */
-function machineBusySeconds(): number {
-  const ticks = (readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
-  return (ticks.reduce((a, b) => a + b, 0) - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / 100;
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
-}
-
 async function startRuntimeProcess() {
   const dir = mkdtempSync(join(tmpdir(), "omnia-converse-driver-"));
-  const packDir = join(dir, "pack");
-  mkdirSync(packDir);
-  writeFileSync(join(dir, "mock.yaml"), `defaultResponse: "${WORDS}"\n`);
-  writeFileSync(
-    join(packDir, "pack.json"),
-    JSON.stringify({
-      id: "bench",
-      name: "bench",
-      version: "1.0.0",
-      template_engine: { version: "v1", syntax: "{{variable}}" },
-      prompts: { bench: { id: "bench", name: "bench", version: "1.0.0", system_template: "You are a benchmark." } },
-    }),
-  );
+  const agentEnv = writeBenchAgent(dir);
   const grpcPort = await freePort();
   let healthPort = await freePort();
   while (healthPort === grpcPort) healthPort = await freePort();
@@ -73,17 +50,11 @@ async function startRuntimeProcess() {
     entry: "runtime/main.ts",
     logDir: join(dir, "logs"),
     env: {
-      OMNIA_AGENT_NAME: "bench",
-      OMNIA_NAMESPACE: "default",
+      ...agentEnv,
       LOG_LEVEL: "warn",
       NODE_OPTIONS: args["node-options"],
       OMNIA_GRPC_PORT: String(grpcPort),
       OMNIA_HEALTH_PORT: String(healthPort),
-      OMNIA_PROMPTPACK_PATH: packDir,
-      OMNIA_TOOLS_CONFIG_PATH: join(dir, "no-tools.yaml"),
-      OMNIA_PROVIDER_TYPE: "mock",
-      OMNIA_MOCK_CONFIG_PATH: join(dir, "mock.yaml"),
-      OMNIA_MOCK_CHUNK_DELAY_MS: "0",
     },
   });
   await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, 30_000, proc.exited);
