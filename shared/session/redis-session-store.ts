@@ -7,8 +7,9 @@
 // A session exists while its meta hash does. All three keys carry the same TTL and every
 // operation refreshes it on all of them (PEXPIRE on a key not yet made is a no-op). Every
 // operation is one round trip whatever the history length: a Lua script or one MULTI.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import * as v from "valibot";
+import { FailFastRedis } from "../redis/fail-fast-redis.js";
 import {
   SessionStoreUnavailableError,
   StoredMessageSchema,
@@ -46,9 +47,6 @@ const LoadReply = v.tuple([v.number(), v.array(v.string()), v.array(v.string()),
 // ioredis gives HGETALL as an object; a flat array is accepted too (RESP2 scripts, other versions).
 const HashReply = v.union([v.record(v.string(), v.string()), v.array(v.string())]);
 
-/** How long until a command against an unreachable Redis fails, and the cap of the reconnect backoff. */
-const FAIL_FAST_MS = 2_000;
-
 export interface RedisSessionStoreOptions {
   /** redis:// or rediss:// URL, with optional user, password and db number. */
   url: string;
@@ -57,34 +55,17 @@ export interface RedisSessionStoreOptions {
 }
 
 export class RedisSessionStore implements SessionStore {
+  private readonly connection: FailFastRedis;
   private readonly redis: Redis;
   private readonly ttlMs: number;
   private readonly prefix: string;
-  private readonly where: string;
-  private everReady = false;
-  private lastError = "";
   private requests = 0;
 
   constructor({ url, ttlMs, keyPrefix = "" }: RedisSessionStoreOptions) {
     this.ttlMs = ttlMs;
     this.prefix = keyPrefix;
-    this.where = location(url);
-    this.redis = new Redis(url, {
-      connectTimeout: FAIL_FAST_MS,
-      commandTimeout: FAIL_FAST_MS,
-      // A command caught by a dropped connection fails at once instead of being retried; a replayed
-      // appendTurn would append the turn twice.
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // Reconnect forever in the background, so a restarted Redis is picked up by itself.
-      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, FAIL_FAST_MS),
-    });
-    this.redis.on("ready", () => {
-      this.everReady = true;
-      this.lastError = "";
-    });
-    // Without a listener ioredis prints every reconnect failure; the error reaches callers instead.
-    this.redis.on("error", (err: Error) => void (this.lastError = err.message));
+    this.connection = new FailFastRedis(url);
+    this.redis = this.connection.redis;
     this.redis.defineCommand("omniaLoadSession", { numberOfKeys: 3, lua: LOAD_SESSION });
     this.redis.defineCommand("omniaSetState", { numberOfKeys: 3, lua: SET_STATE });
   }
@@ -149,16 +130,8 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === "ready") {
-      try {
-        await this.redis.quit();
-        return;
-      } catch {
-        // Fall through: the connection is going away anyway.
-      }
-    }
-    this.redis.disconnect();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   private keys(id: string): [meta: string, messages: string, state: string] {
@@ -171,28 +144,24 @@ export class RedisSessionStore implements SessionStore {
     return tx;
   }
 
-  /** Runs a script registered with defineCommand (ioredis sends it by SHA once a connection knows it). */
   private script(name: string, args: (string | number)[]): Promise<unknown> {
-    const command: unknown = Reflect.get(this.redis, name);
-    if (typeof command !== "function") throw new Error(`Redis script ${name} is not defined`);
-    return Promise.resolve(command.apply(this.redis, args));
+    return this.connection.script(name, args);
   }
 
   /** Sends a MULTI; the replies of its commands, in order. */
   private async exec(tx: ReturnType<Redis["multi"]>): Promise<unknown[]> {
     const results = await this.run(() => tx.exec());
-    if (!results) throw new SessionStoreUnavailableError(`session store (Redis at ${this.where}): transaction aborted`);
+    if (!results) throw new SessionStoreUnavailableError(`session store (Redis at ${this.connection.where}): transaction aborted`);
     return results.map(([err, reply]) => {
-      if (err) throw new SessionStoreUnavailableError(`session store (Redis at ${this.where}) command failed: ${err.message}`);
+      if (err) throw new SessionStoreUnavailableError(`session store (Redis at ${this.connection.where}) command failed: ${err.message}`);
       return reply;
     });
   }
 
   private async run<T>(op: () => Promise<T>): Promise<T> {
-    // Once connected, a command is not queued while the connection is down: it fails now, so a
-    // caller learns of the outage at once instead of after a timeout.
     if (this.redis.status === "end") throw new SessionStoreUnavailableError("session store (Redis) is closed");
-    if (this.everReady && this.redis.status !== "ready") throw this.unavailable(`not connected (${this.redis.status})`);
+    const notReady = this.connection.notReady();
+    if (notReady) throw this.unavailable(notReady);
     this.requests += 1;
     try {
       return await op();
@@ -202,18 +171,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private unavailable(reason: string): SessionStoreUnavailableError {
-    const last = this.lastError && !reason.includes(this.lastError) ? `; last connection error: ${this.lastError}` : "";
-    return new SessionStoreUnavailableError(`session store unavailable: Redis at ${this.where}: ${reason}${last}`);
-  }
-}
-
-/** host:port/db of a Redis URL, without credentials, for error messages. */
-function location(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.host}${parsed.pathname.length > 1 ? parsed.pathname : ""}`;
-  } catch {
-    return "(unparsable URL)";
+    return new SessionStoreUnavailableError(`session store unavailable: ${this.connection.describe(reason)}`);
   }
 }
 
