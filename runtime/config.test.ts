@@ -12,7 +12,8 @@ describe("parseRuntimeConfig", () => {
       toolsConfigPath: "/etc/omnia/tools/tools.yaml",
       provider: { type: "mock", model: "mock-model", pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
       mock: { chunkDelayMs: 0 },
-      session: { ttlMs: 24 * 3_600_000 },
+      session: { ttlMs: 24 * 3_600_000, turnLeaseMs: 10_000 },
+      instanceName: "local",
       clientToolTimeoutMs: 75_000,
       logLevel: "info",
     });
@@ -40,6 +41,8 @@ describe("parseRuntimeConfig", () => {
       OMNIA_CONTEXT_TTL: "1h",
       OMNIA_SESSION_TTL: "2h",
       OMNIA_CLIENT_TOOL_TIMEOUT: "90s",
+      OMNIA_TURN_LEASE: "4s",
+      HOSTNAME: "assistant-7d9f-abcde",
       LOG_LEVEL: "DEBUG",
     });
     expect(config).toMatchObject({
@@ -49,13 +52,15 @@ describe("parseRuntimeConfig", () => {
       promptPack: { path: "/pack", name: "support", version: "1.2.0", promptName: "triage" },
       provider: { model: "m", pricing: { inputCostPer1K: 0.001, outputCostPer1K: 0.002 } },
       mock: { configPath: "/mock.yaml", chunkDelayMs: 25 },
-      session: { redisUrl: "redis://ctx:6379", ttlMs: 3_600_000 },
+      session: { redisUrl: "redis://ctx:6379", ttlMs: 3_600_000, turnLeaseMs: 4_000 },
+      instanceName: "assistant-7d9f-abcde",
       clientToolTimeoutMs: 90_000,
       logLevel: "debug",
     });
     expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_REDIS_URL: "redis://old:6379", OMNIA_SESSION_TTL: "2h" }).session).toEqual({
       redisUrl: "redis://old:6379",
       ttlMs: 7_200_000,
+      turnLeaseMs: 10_000,
     });
   });
 

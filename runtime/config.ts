@@ -17,7 +17,10 @@ export interface RuntimeConfig {
     pricing: { inputCostPer1K: number; outputCostPer1K: number };
   };
   mock: { configPath?: string; chunkDelayMs: number };
-  session: { redisUrl?: string; ttlMs: number };
+  /** With Redis, the facades' turn journal lives there too, and the runtime finishes turns whose facade died. */
+  session: { redisUrl?: string; ttlMs: number; turnLeaseMs: number };
+  /** The pod (HOSTNAME), naming this runtime as a turn owner. */
+  instanceName: string;
   clientToolTimeoutMs: number;
   logLevel: LogLevel;
 }
@@ -104,6 +107,8 @@ const EnvSchema = v.object({
   OMNIA_CONTEXT_TTL: v.optional(Duration),
   OMNIA_SESSION_TTL: v.optional(Duration),
   OMNIA_CLIENT_TOOL_TIMEOUT: withDefault(Duration, "75s"),
+  OMNIA_TURN_LEASE: withDefault(Duration, "10s"),
+  HOSTNAME: OptionalText,
   LOG_LEVEL: withDefault(
     v.pipe(
       v.string(),
@@ -161,7 +166,9 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     session: {
       ttlMs: e.OMNIA_CONTEXT_TTL ?? e.OMNIA_SESSION_TTL ?? 24 * 3_600_000,
       ...(redisUrl !== undefined ? { redisUrl } : {}),
+      turnLeaseMs: e.OMNIA_TURN_LEASE,
     },
+    instanceName: e.HOSTNAME ?? "local",
     clientToolTimeoutMs: e.OMNIA_CLIENT_TOOL_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };

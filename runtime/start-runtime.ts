@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { createSessionStore } from "../shared/session/create-session-store.js";
 import type { SessionStore } from "../shared/session/session-store.js";
+import { RedisTurnJournal } from "../shared/journal/redis-turn-journal.js";
 import type { RuntimeConfig } from "./config.js";
 import { ConversationEngine } from "./engine/conversation-engine.js";
 import { RuntimeGrpcServer } from "./grpc/runtime-grpc-server.js";
@@ -56,7 +57,13 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     logger,
   });
 
-  const grpc = new RuntimeGrpcServer({ engine, store, status, logger });
+  // The facades journal turns in the same Redis; the runtime writes there only when it finishes
+  // the turn of a facade that died.
+  const journal = config.session.redisUrl
+    ? new RedisTurnJournal({ url: config.session.redisUrl, ttlMs: config.session.ttlMs, leaseMs: config.session.turnLeaseMs })
+    : undefined;
+  const owner = `runtime:${config.instanceName}:${process.pid}`;
+  const grpc = new RuntimeGrpcServer({ engine, store, status, logger, journal, owner });
   const health = new HealthServer(store, status);
   let grpcPort: number;
   let healthPort: number;
@@ -67,6 +74,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     await grpc.shutdown(0);
     await health.close();
     if (!options.store) await store.close();
+    await journal?.close();
     throw err;
   }
   const grpcAddress = `${config.grpc.host}:${grpcPort}`;
@@ -95,6 +103,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
         await grpc.shutdown(graceMs);
         await health.close();
         if (!options.store) await store.close();
+        await journal?.close();
         logger.info("runtime stopped");
       })();
       return stopping;

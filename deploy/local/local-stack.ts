@@ -80,6 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         PORT: String(port),
         OMNIA_FACADE_HOST: host,
         OMNIA_AGENT_ROUTES: [...runtimes.values()].map((r) => `${r.namespace}/${r.name}=127.0.0.1:${r.grpcPort}`).join(","),
+        ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
         ...options.facadeEnv,
       },
     });

@@ -1,23 +1,35 @@
 // One client connection speaking protocol v1: validates every frame at the boundary, keeps the
-// connection's current session, allows one turn in flight, and routes tool answers to that turn.
-// A bad frame gets an error and changes nothing else.
+// connection's current session, allows one turn in flight, routes tool answers to that turn,
+// and resumes a session from the turn journal. A bad frame gets an error and changes nothing else.
 import { parseClientFrame, type ClientFrame, type MessageFrame } from "../../shared/protocol/client-frames.js";
 import type { ErrorCode } from "../../shared/protocol/error-codes.js";
+import { endAbandonedTurn } from "../../shared/journal/abandon-turn.js";
+import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import type { AgentBinding } from "./agent-binding.js";
 import type { FacadeLimits } from "./facade-options.js";
 import { FrameWriter } from "./frame-writer.js";
 import type { Logger } from "./logger.js";
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, type ProtocolSocket } from "./protocol-socket.js";
 import type { CallContext } from "./runtime-port.js";
-import type { SessionSequences } from "./session-sequences.js";
 import { TokenBucket } from "./token-bucket.js";
+import { TurnFollower } from "./turn-follower.js";
 import { TurnRunner } from "./turn-runner.js";
 import { utf8Length } from "./utf8-length.js";
+
+export interface ResumeRequest {
+  sessionId: string;
+  /** The last seq the client saw; null: from the start of the latest turn. */
+  afterSeq: number | null;
+}
 
 export interface ConnectionDeps {
   agent: AgentBinding;
   limits: FacadeLimits;
-  sequences: SessionSequences;
+  journal: TurnJournal;
+  /** False when the journal keeps no frames (OMNIA_TURN_JOURNAL=off): resume is refused. */
+  resumable: boolean;
+  /** This facade as the journal names turn owners. */
+  owner: string;
   logger: Logger;
   newId: () => string;
   workspace?: string;
@@ -30,6 +42,7 @@ export class FacadeConnection {
   private readonly out = new FrameWriter();
   private readonly bucket: TokenBucket;
   private turn: TurnRunner | null = null;
+  private follower: TurnFollower | null = null;
   private preparing = false;
   private isShut = false;
 
@@ -40,16 +53,21 @@ export class FacadeConnection {
 
   /** A turn is in flight or being started. */
   get busy(): boolean {
-    return this.turn !== null || this.preparing;
+    return this.turn !== null || this.follower !== null || this.preparing;
   }
 
   get isClosed(): boolean {
     return this.isShut;
   }
 
-  open(socket: ProtocolSocket): void {
+  /** Starts the protocol: `connected` at once, or after the journal was found when resuming (`?resume=`). */
+  open(socket: ProtocolSocket, resume?: ResumeRequest): void {
     this.out.attach(socket);
-    this.out.connected(this.sessionId, this.deps.limits.maxFrameBytes);
+    if (!resume) {
+      this.out.connected(this.sessionId, this.deps.limits.maxFrameBytes);
+      return;
+    }
+    this.runExclusive(() => this.resume(resume, true), "could not resume the session");
   }
 
   receive(data: string | ArrayBuffer | Uint8Array): void {
@@ -81,6 +99,7 @@ export class FacadeConnection {
     this.isShut = true;
     this.out.detach();
     this.turn?.clientGone();
+    this.follower?.stop();
     this.deps.onIdle(this);
   }
 
@@ -92,9 +111,9 @@ export class FacadeConnection {
     return true;
   }
 
+  /** The drain timed out: the client goes (to resume elsewhere); a running turn is left to the runtime. */
   forceClose(): void {
     if (this.isShut) return;
-    this.turn?.cancel();
     this.out.close(CLOSE_GOING_AWAY, "server shutting down");
     this.closed();
   }
@@ -102,12 +121,11 @@ export class FacadeConnection {
   private dispatch(frame: ClientFrame): void {
     switch (frame.type) {
       case "message":
-        this.startTurn(frame).catch((err: unknown) => {
-          this.turn = null;
-          this.deps.logger.error({ session_id: this.sessionId, err: String(err) }, "could not start a turn");
-          this.error("INTERNAL_ERROR", "the facade could not start the turn; try again");
-          this.deps.onIdle(this);
-        });
+        if (this.busy) {
+          this.error("RATE_LIMITED", "a turn is already in flight on this connection; wait for its done or error");
+          return;
+        }
+        this.runExclusive(() => this.startTurn(frame), "the facade could not start the turn; try again");
         return;
       case "tool_result": {
         const turn = this.turnFor(frame.session_id, frame.tool_result.call_id);
@@ -131,9 +149,14 @@ export class FacadeConnection {
         this.error("MEDIA_NOT_ENABLED", "media uploads are not enabled for this agent");
         return;
       case "resume":
-        this.error("INVALID_MESSAGE", "resume is not available on this facade yet; reconnect with a message naming the session_id");
+        if (this.busy) {
+          this.error("RATE_LIMITED", "a turn is in flight on this connection; resume after its done or error");
+          return;
+        }
+        this.runExclusive(() => this.resume({ sessionId: frame.session_id, afterSeq: frame.after_seq }, false), "could not resume the session");
         return;
       case "hangup":
+        this.follower?.stop();
         this.turn?.cancel();
         this.out.close(CLOSE_NORMAL, "hangup");
         this.closed();
@@ -158,11 +181,23 @@ export class FacadeConnection {
     this.error("INVALID_MESSAGE", `no pending tool call with call_id "${callId.slice(0, 64)}"`);
   }
 
+  /** Runs a turn or a resume as the connection's one piece of work; an unexpected failure is reported, never thrown. */
+  private runExclusive(work: () => Promise<void>, failure: string): void {
+    this.preparing = true;
+    work()
+      .catch((err: unknown) => {
+        this.deps.logger.error({ session_id: this.sessionId, err: String(err) }, failure);
+        this.error("INTERNAL_ERROR", failure);
+      })
+      .finally(() => {
+        this.preparing = false;
+        this.turn = null;
+        this.follower = null;
+        this.deps.onIdle(this);
+      });
+  }
+
   private async startTurn(frame: MessageFrame): Promise<void> {
-    if (this.busy) {
-      this.error("RATE_LIMITED", "a turn is already in flight on this connection; wait for its done or error");
-      return;
-    }
     const parts = frame.parts ?? [];
     if (parts.some((p) => p.media?.storage_ref !== undefined)) {
       this.error("MEDIA_NOT_ENABLED", "this message refers to uploaded media, but media storage is not enabled for this agent");
@@ -172,27 +207,89 @@ export class FacadeConnection {
       this.error("INVALID_MESSAGE", "message needs content or parts");
       return;
     }
-    this.preparing = true;
-    try {
-      const sessionId = await this.resolveSession(frame.session_id);
-      if (sessionId === null || this.isShut) return;
-      const context = this.callContext(sessionId);
-      const stream = this.deps.agent.runtime.converse({
-        sessionId,
-        content: frame.content ?? "",
-        parts,
-        metadata: frame.metadata ?? {},
-        context,
-      });
-      this.turn = new TurnRunner(sessionId, context.requestId, stream, this.out, this.deps.sequences.counter(sessionId), this.deps.limits, this.deps.logger);
-    } finally {
-      this.preparing = false;
-    }
-    const turn = this.turn;
-    if (!turn) return;
-    await turn.run();
+    const sessionId = await this.resolveSession(frame.session_id);
+    if (sessionId === null || this.isShut) return;
+    const context = this.callContext(sessionId);
+    const lastSeq = await this.beginTurn(sessionId, context.requestId);
+    if (lastSeq === null || this.isShut) return;
+    const stream = this.deps.agent.runtime.converse({
+      sessionId,
+      content: frame.content ?? "",
+      parts,
+      metadata: frame.metadata ?? {},
+      context,
+    });
+    const { journal, owner } = this.deps;
+    const turn = new TurnRunner(sessionId, context.requestId, stream, this.out, { journal, owner, lastSeq }, this.deps.limits, this.deps.logger);
+    this.turn = turn;
+    const outcome = await turn.run();
     this.turn = null;
-    this.deps.onIdle(this);
+    if (outcome.kind === "taken_over" && !this.isShut) await this.follow(sessionId, outcome.lastSentSeq);
+  }
+
+  /** Makes this facade the owner of the session's next turn; the journal's last seq, or null when refused (and answered). */
+  private async beginTurn(sessionId: string, turnId: string): Promise<number | null> {
+    const { journal, owner } = this.deps;
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const begun = await journal.begin(sessionId, turnId, owner);
+        if (begun.ok) return begun.lastSeq;
+        if (begun.running.leaseAlive) break;
+        // Its owner died without anyone to finish it: end it for whoever resumes it, then go on.
+        await endAbandonedTurn(journal, sessionId, begun.running.turnId, owner);
+      }
+      this.error("RATE_LIMITED", `a turn is already running in session "${sessionId}" (on another connection or replica); resume it or wait for its done or error`);
+    } catch (err) {
+      this.error("AGENT_UNAVAILABLE", `the turn journal is unavailable, so no turn can start; try again (${err instanceof Error ? err.message : String(err)})`);
+    }
+    return null;
+  }
+
+  /**
+   * Replays the session's journal after the client's last seq and follows a running turn to its
+   * end. On a new socket (`?resume=`) `connected` names the resumed session, or a fresh one when it
+   * cannot be resumed.
+   */
+  private async resume(request: ResumeRequest, onOpen: boolean): Promise<void> {
+    const refuse = (code: ErrorCode, message: string) => {
+      if (onOpen) this.out.connected(this.sessionId, this.deps.limits.maxFrameBytes);
+      this.error(code, message, request.sessionId);
+    };
+    if (!this.deps.resumable) {
+      refuse("INVALID_MESSAGE", "resume is switched off on this facade (OMNIA_TURN_JOURNAL=off)");
+      return;
+    }
+    const adopt = () => {
+      this.sessionId = request.sessionId;
+      this.out.connected(request.sessionId, this.deps.limits.maxFrameBytes, true);
+    };
+    const outcome = await this.follow(request.sessionId, request.afterSeq, adopt);
+    if (outcome === "failed" && this.sessionId !== request.sessionId) {
+      refuse("AGENT_UNAVAILABLE", "the turn journal could not be read to resume the session; try again");
+    }
+    if (outcome !== "no_journal" || this.isShut) return;
+    // No turn journaled (none finished yet, or the journal expired): the conversation may still exist.
+    const state = await this.deps.agent.runtime.hasConversation(request.sessionId, this.callContext(request.sessionId)).catch(() => "unavailable" as const);
+    if (this.isShut) return;
+    if (state === "resumable") adopt();
+    else if (state === "not_found") refuse("SESSION_EXPIRED", `session "${request.sessionId}" has expired or does not exist; send a message without session_id to start a new one`);
+    else refuse("AGENT_UNAVAILABLE", "the agent runtime could not be asked about this session; try again");
+  }
+
+  /** Sends the journal after `afterSeq` and the live rest of the turn; a journal failure is reported to the client. */
+  private async follow(sessionId: string, afterSeq: number | null, found?: () => void): Promise<"ended" | "stopped" | "no_journal" | "failed"> {
+    const follower = new TurnFollower(this.deps.journal, sessionId, afterSeq, (frame) => this.out.raw(frame), this.deps.owner, found);
+    this.follower = follower;
+    try {
+      return await follower.run();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.deps.logger.warn({ session_id: sessionId, err: reason }, "following the turn journal failed");
+      if (this.sessionId === sessionId) this.error("AGENT_UNAVAILABLE", `lost the turn journal while following the turn; reconnect to resume it (${reason})`, sessionId);
+      return "failed";
+    } finally {
+      this.follower = null;
+    }
   }
 
   /** The session a message continues, starts or reconnects to; null when it was refused. */

@@ -4,13 +4,14 @@
 import { Hono } from "hono";
 import { agentKey, type AgentBinding } from "./agent-binding.js";
 import { CHAT_PAGE_HTML } from "./chat-page.js";
+import { MemoryTurnJournal } from "../../shared/journal/memory-turn-journal.js";
+import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import { FacadeConnection } from "./connection.js";
 import { ConnectionRegistry } from "./connection-registry.js";
 import type { FacadeLimits } from "./facade-options.js";
 import type { Logger } from "./logger.js";
 import type { AllowedOrigins } from "./origin-policy.js";
 import type { ProtocolSocket } from "./protocol-socket.js";
-import { SessionSequences } from "./session-sequences.js";
 import { admitUpgrade, type Admission, type UpgradeRequest } from "./upgrade-admission.js";
 
 export interface FacadeDeps {
@@ -18,6 +19,12 @@ export interface FacadeDeps {
   limits: FacadeLimits;
   allowedOrigins: AllowedOrigins;
   logger: Logger;
+  /** Where turns are journaled for resume; default: in this process. */
+  journal?: TurnJournal;
+  /** False when the journal keeps no frames (resume refused). */
+  resumable?: boolean;
+  /** This facade's name as a turn owner (unique among replicas); default: a random id. */
+  owner?: string;
   newId?: () => string;
 }
 
@@ -40,12 +47,15 @@ export interface Facade {
 }
 
 const RUNTIME_HEALTH_TIMEOUT_MS = 2_000;
+const DEFAULT_JOURNAL_TTL_MS = 24 * 3_600_000;
+const DEFAULT_LEASE_MS = 10_000;
 
 export function createFacade(deps: FacadeDeps): Facade {
   const app = new Hono();
   const registry = new ConnectionRegistry();
-  const sequences = new SessionSequences();
   const newId = deps.newId ?? (() => crypto.randomUUID());
+  const journal = deps.journal ?? new MemoryTurnJournal({ ttlMs: DEFAULT_JOURNAL_TTL_MS, leaseMs: DEFAULT_LEASE_MS });
+  const owner = deps.owner ?? `facade-${newId()}`;
   const agents = new Map(deps.agents.map((a) => [agentKey(a.namespace, a.name), a]));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -77,14 +87,16 @@ export function createFacade(deps: FacadeDeps): Facade {
       const connection = new FacadeConnection({
         agent: admission.agent,
         limits: deps.limits,
-        sequences,
+        journal,
+        resumable: deps.resumable ?? true,
+        owner,
         logger: deps.logger,
         newId,
         workspace: admission.workspace,
         onIdle,
       });
       registry.add(connection);
-      connection.open(socket);
+      connection.open(socket, admission.resume);
       return connection;
     },
     drain: (timeoutMs) => registry.drain(timeoutMs),

@@ -2,20 +2,8 @@
 // sends them on the socket unless the client is gone.
 import type { ErrorCode } from "../../shared/protocol/error-codes.js";
 import { PROTOCOL_VERSION } from "../../shared/protocol/server-frames.js";
+import { timestamp } from "../../shared/protocol/turn-frames.js";
 import type { ProtocolSocket } from "./protocol-socket.js";
-
-// Frames of one millisecond share a timestamp: formatting a Date for every chunk costs more
-// than the rest of building the frame.
-let lastMs = 0;
-let lastIso = "";
-export function timestamp(): string {
-  const now = Date.now();
-  if (now !== lastMs) {
-    lastMs = now;
-    lastIso = new Date(now).toISOString();
-  }
-  return lastIso;
-}
 
 export class FrameWriter {
   private socket: ProtocolSocket | null = null;
@@ -39,16 +27,17 @@ export class FrameWriter {
     this.socket.send(JSON.stringify(Object.assign(frame, body)));
   }
 
-  /** The hot path: one text delta of a turn. */
-  chunk(sessionId: string, content: string, seq: number, turnId: string): void {
-    if (!this.socket) return;
-    this.socket.send(JSON.stringify({ type: "chunk", timestamp: timestamp(), session_id: sessionId, content, seq, turn_id: turnId }));
+  /** A frame already serialized (a turn frame, as journaled). */
+  raw(json: string): void {
+    this.socket?.send(json);
   }
 
-  connected(sessionId: string, maxPayloadSize: number): void {
-    this.send("connected", sessionId, {
-      connected: { capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION } },
-    });
+  connected(sessionId: string, maxPayloadSize: number, resumed = false): void {
+    const connected: Record<string, unknown> = {
+      capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION },
+    };
+    if (resumed) connected.resumed = true;
+    this.send("connected", sessionId, { connected });
   }
 
   /** An error that ends no turn (a bad frame, a refused message): no seq, no turn_id. */

@@ -51,7 +51,12 @@ export interface TurnListener {
 export interface TurnStream {
   listen(listener: TurnListener): void;
   sendToolResult(result: ToolResultToRuntime): void;
+  /** The turn's last frame is journaled: the runtime may end the call (it holds the turn until then). */
+  finish(): void;
+  /** The client hung up: the runtime stops the turn and stores nothing. */
   cancel(): void;
+  /** Let go without cancelling (this facade is stopping): the runtime finishes the turn and journals the rest. */
+  release(): void;
 }
 
 export type ConversationState = "resumable" | "not_found" | "unavailable";

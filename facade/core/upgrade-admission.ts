@@ -1,7 +1,10 @@
 // Whether a WebSocket upgrade may proceed, and to which agent: the plain-HTTP refusals of
 // PROTOCOL.md (400 unknown or missing agent, 403 origin, 503 draining or full). Placements call
 // this before accepting the socket, so a refused client costs no WebSocket at all.
+import * as v from "valibot";
+import { SessionIdSchema } from "../../shared/protocol/client-frames.js";
 import { agentKey, type AgentBinding } from "./agent-binding.js";
+import type { ResumeRequest } from "./connection.js";
 import { originAllowed, type AllowedOrigins } from "./origin-policy.js";
 
 export interface UpgradeRequest {
@@ -12,7 +15,7 @@ export interface UpgradeRequest {
 
 export type Admission =
   | { ok: false; status: 400 | 403 | 404 | 503; message: string }
-  | { ok: true; agent: AgentBinding; workspace: string | undefined };
+  | { ok: true; agent: AgentBinding; workspace: string | undefined; resume?: ResumeRequest };
 
 export interface AdmissionState {
   draining: boolean;
@@ -40,13 +43,28 @@ export function admitUpgrade(request: UpgradeRequest, state: AdmissionState): Ad
     return { ok: false, status: 403, message: "origin not allowed" };
   }
   const workspace = request.query.get("workspace") ?? undefined;
+  const resume = resumeRequest(request.query);
+  if (typeof resume === "string") return { ok: false, status: 400, message: resume };
+  let agent: AgentBinding | undefined;
   if (name === undefined) {
-    const only = state.agents.size === 1 ? state.agents.values().next().value : undefined;
-    if (only) return { ok: true, agent: only, workspace };
-    return { ok: false, status: 400, message: 'query parameter "agent" is required: this facade serves several agents' };
+    agent = state.agents.size === 1 ? state.agents.values().next().value : undefined;
+    if (!agent) return { ok: false, status: 400, message: 'query parameter "agent" is required: this facade serves several agents' };
+  } else {
+    const key = agentKey(namespace ?? "default", name);
+    agent = state.agents.get(key);
+    if (!agent) return { ok: false, status: 400, message: `unknown agent "${key}"` };
   }
-  const key = agentKey(namespace ?? "default", name);
-  const agent = state.agents.get(key);
-  if (!agent) return { ok: false, status: 400, message: `unknown agent "${key}"` };
-  return { ok: true, agent, workspace };
+  return resume ? { ok: true, agent, workspace, resume } : { ok: true, agent, workspace };
+}
+
+/** `?resume=<session_id>` with the optional `after_seq` (ours); a string says what is wrong. */
+function resumeRequest(query: URLSearchParams): ResumeRequest | undefined | string {
+  const sessionId = query.get("resume");
+  const after = query.get("after_seq");
+  if (sessionId === null) return after === null ? undefined : 'query parameter "after_seq" needs "resume"';
+  const valid = v.safeParse(SessionIdSchema, sessionId);
+  if (!valid.success) return `query parameter "resume" ${valid.issues[0]?.message ?? "is not a session id"}`;
+  if (after === null) return { sessionId, afterSeq: null };
+  if (!/^\d{1,15}$/.test(after)) return 'query parameter "after_seq" must be a non-negative integer';
+  return { sessionId, afterSeq: Number(after) };
 }

@@ -21,7 +21,19 @@ export interface NodeFacadeConfig {
   pingIntervalMs: number;
   pongTimeoutMs: number;
   drainTimeoutMs: number;
+  journal: JournalConfig;
   logLevel: string;
+}
+
+export interface JournalConfig {
+  /** `off`: no frames kept, resume refused. */
+  mode: "on" | "off";
+  /** Shared by every replica and the runtime; without it the journal lives in this process. */
+  redisUrl: string | undefined;
+  ttlMs: number;
+  leaseMs: number;
+  /** This facade as a turn owner: the pod name (HOSTNAME) and process, unique among replicas. */
+  owner: string;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +79,13 @@ function agentRoutes(env: Env): AgentRoute[] {
   return [{ namespace: env.OMNIA_NAMESPACE || "default", name, runtimeAddress: env.OMNIA_RUNTIME_ADDRESS || "127.0.0.1:9000" }];
 }
 
+/** The runtime's session store URL names (OMNIA_CONTEXT_URL first, as the reference reads it). */
+function redisUrl(env: Env): string | undefined {
+  const url = env.OMNIA_CONTEXT_URL || env.OMNIA_REDIS_URL || undefined;
+  if (url !== undefined && !/^rediss?:\/\//.test(url)) throw new ConfigError(`OMNIA_REDIS_URL: "${url}" is not a redis:// or rediss:// URL`);
+  return url;
+}
+
 export function loadNodeFacadeConfig(env: Env): NodeFacadeConfig {
   const origins = env.OMNIA_ALLOWED_ORIGINS?.trim();
   const healthPort = read(env, "OMNIA_HEALTH_PORT", Port, -1);
@@ -87,6 +106,13 @@ export function loadNodeFacadeConfig(env: Env): NodeFacadeConfig {
     pingIntervalMs: duration(env, "OMNIA_PING_INTERVAL", 30_000),
     pongTimeoutMs: duration(env, "OMNIA_PONG_TIMEOUT", 60_000),
     drainTimeoutMs: duration(env, "OMNIA_DRAIN_TIMEOUT", 30_000),
+    journal: {
+      mode: read(env, "OMNIA_TURN_JOURNAL", v.picklist(["on", "off"], 'must be "on" or "off"'), "on"),
+      redisUrl: redisUrl(env),
+      ttlMs: duration(env, "OMNIA_CONTEXT_TTL", duration(env, "OMNIA_SESSION_TTL", 24 * 3_600_000)),
+      leaseMs: duration(env, "OMNIA_TURN_LEASE", 10_000),
+      owner: env.OMNIA_FACADE_ID || `facade:${env.HOSTNAME || "local"}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    },
     logLevel: env.LOG_LEVEL || "info",
   };
 }

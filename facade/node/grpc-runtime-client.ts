@@ -25,6 +25,7 @@ import {
 } from "../core/runtime-port.js";
 
 const UNARY_DEADLINE_MS = 5_000;
+const CANCEL_GRACE_MS = 5_000;
 
 export class GrpcRuntimeClient implements RuntimeClient {
   private readonly stub: RuntimeStub;
@@ -106,10 +107,7 @@ class GrpcTurnStream implements TurnStream {
     };
     this.call.on("data", (message: ServerMessage) => {
       const event = toEvent(message);
-      if (!event) return;
-      // The turn is over: half-close so the runtime can finish the call cleanly.
-      if ((event.type === "done" || event.type === "error") && !this.call.writableEnded) this.call.end();
-      listener.event(event);
+      if (event) listener.event(event);
     });
     this.call.on("error", (err: ServiceError) => {
       if (this.cancelled) return end();
@@ -132,7 +130,22 @@ class GrpcTurnStream implements TurnStream {
     );
   }
 
+  finish(): void {
+    if (!this.call.writableEnded) this.call.end();
+  }
+
   cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    if (this.call.writableEnded) return this.call.cancel();
+    // Cutting the stream now could drop the cancel message, and a stream cut without it is a
+    // facade that died (the runtime would finish the turn): send it, then cut if ignored.
+    this.call.write(create(ClientMessageSchema, { cancel: true }));
+    this.call.end();
+    setTimeout(() => this.call.cancel(), CANCEL_GRACE_MS).unref();
+  }
+
+  release(): void {
     this.cancelled = true;
     this.call.cancel();
   }

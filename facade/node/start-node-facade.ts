@@ -11,6 +11,7 @@ import { acceptWebSockets } from "./accept-websockets.js";
 import type { NodeFacadeConfig } from "./config.js";
 import { GrpcRuntimeClient } from "./grpc-runtime-client.js";
 import { startKeepalive } from "./keepalive.js";
+import { createJournal } from "./create-journal.js";
 
 export interface RunningNodeFacade {
   facade: Facade;
@@ -22,11 +23,15 @@ export interface RunningNodeFacade {
 
 export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger): Promise<RunningNodeFacade> {
   const runtimes = config.agents.map((a) => ({ ...a, runtime: new GrpcRuntimeClient(a.runtimeAddress) }));
+  const journal = createJournal(config.journal);
   const facade = createFacade({
     agents: runtimes.map((a) => ({ name: a.name, namespace: a.namespace, runtime: a.runtime })),
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
     logger,
+    journal,
+    resumable: config.journal.mode === "on",
+    owner: config.journal.owner,
   });
 
   const server = await listen(facade.app, config.host, config.port);
@@ -55,6 +60,7 @@ export async function startNodeFacade(config: NodeFacadeConfig, logger: Logger):
       for (const ws of wss.clients) ws.terminate();
       await Promise.all([close(server), healthServer ? close(healthServer) : Promise.resolve()]);
       for (const r of runtimes) r.runtime.close();
+      await journal.close();
     },
   };
 }

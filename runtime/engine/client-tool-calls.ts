@@ -10,6 +10,8 @@ interface PendingCall {
 
 export class ClientToolCalls implements ClientToolChannel {
   private readonly pending = new Map<string, PendingCall>();
+  /** Set once no client can answer any more (its facade died): calls are rejected at once. */
+  private detached: string | undefined;
 
   constructor(
     private readonly emit: (event: TurnEvent) => void,
@@ -21,6 +23,7 @@ export class ClientToolCalls implements ClientToolChannel {
   call(request: ClientToolRequest): Promise<ClientToolAnswer> {
     return new Promise((resolve, reject) => {
       if (this.signal.aborted) return reject(this.signal.reason);
+      if (this.detached !== undefined) return resolve({ rejected: true, reason: this.detached });
       const cleanup = () => {
         clearTimeout(timer);
         this.signal.removeEventListener("abort", onAbort);
@@ -43,6 +46,12 @@ export class ClientToolCalls implements ClientToolChannel {
       });
       this.emit({ type: "tool_call", execution: "client", ...request });
     });
+  }
+
+  /** No client can answer any more: pending and later calls are rejected with `reason`. */
+  detach(reason: string): void {
+    this.detached = reason;
+    for (const call of [...this.pending.values()]) call.settle({ rejected: true, reason });
   }
 
   deliver(callId: string, answer: ClientToolAnswer): boolean {

@@ -57,6 +57,7 @@ export class ConversationEngine {
     return {
       turnId,
       deliverToolResult: (callId, answer) => clientTools?.deliver(callId, answer) ?? false,
+      detachClient: (reason) => clientTools?.detach(reason),
       [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
     };
   }

@@ -44,4 +44,6 @@ export interface Turn extends AsyncIterable<TurnEvent> {
   readonly turnId: string;
   /** Hands the client's answer to the pending call; false when no call with that id is pending. */
   deliverToolResult(callId: string, answer: ClientToolAnswer): boolean;
+  /** The client can no longer be reached: its tool calls, pending and later, are rejected with `reason`. */
+  detachClient(reason: string): void;
 }

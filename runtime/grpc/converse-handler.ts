@@ -1,40 +1,82 @@
 // Converse: one stream per user turn. The first ClientMessage starts the turn; later ones carry
-// client tool results for its pending calls. The stream ends right after the turn's Done or Error.
+// client tool results for its pending calls, or `cancel` (the client hung up). After the turn's
+// Done or Error the call stays open until the facade half-closes, which it does once it has
+// journaled the end: a stream that breaks before that, without `cancel`, is a facade that died,
+// and the turn is finished here and journaled for the client to resume (turn-takeover.ts).
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { ClientMessage, ContentPart, ServerMessage } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
 import type { StoredPart } from "../../shared/session/session-store.js";
+import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
-import type { Turn } from "../engine/turn-events.js";
+import type { Turn, TurnEvent } from "../engine/turn-events.js";
 import { LazyLogger } from "../lazy-logger.js";
 import { callIdentity, identityLogFields } from "./call-identity.js";
 import { errorMessage, toServerMessage } from "./to-server-message.js";
+import { TurnTakeover } from "./turn-takeover.js";
 
 type ConverseCall = ServerDuplexStream<ClientMessage, ServerMessage>;
 
-export function converseHandler(engine: ConversationEngine, logger: Logger) {
+export interface ConverseOptions {
+  engine: ConversationEngine;
+  logger: Logger;
+  /** The facades' journal, shared through Redis; without it an orphaned turn is finished but not journaled. */
+  journal?: TurnJournal | undefined;
+  /** This runtime as a turn owner in the journal. */
+  owner: string;
+}
+
+/** How long the call waits, after the turn's end, for the facade to half-close before ending anyway. */
+const HALF_CLOSE_WAIT_MS = 10_000;
+
+export function converseHandler({ engine, logger, journal, owner }: ConverseOptions) {
   return (call: ConverseCall): void => {
     const identity = callIdentity(call.metadata);
     let log = new LazyLogger(logger, identityLogFields(identity));
     const abort = new AbortController();
     let turn: Turn | undefined;
+    let sessionId = "";
     let started = false;
-    let ended = false;
+    // The caller half-closed: it has everything it needs (and journaled the turn's end).
+    let callerDone = false;
+    let turnWritten = false;
+    let statusSent = false;
+    let orphaned = false;
+    let takeover: TurnTakeover | undefined;
+    let halfCloseTimer: ReturnType<typeof setTimeout> | undefined;
+    const sent: TurnEvent[] = [];
     const end = () => {
-      ended = true;
+      clearTimeout(halfCloseTimer);
+      if (statusSent) return;
+      statusSent = true;
       if (!call.cancelled) call.end();
     };
+    const turnEnded = () => {
+      turnWritten = true;
+      if (callerDone || orphaned || call.cancelled) return end();
+      halfCloseTimer = setTimeout(end, HALF_CLOSE_WAIT_MS);
+    };
 
-    // grpc-js also reports a stream closed after our status as cancelled when the caller had not
-    // half-closed yet (the facade keeps its side open); only a turn still running is affected.
     call.on("cancelled", () => {
-      if (ended) return;
-      log.info("converse cancelled by the caller");
-      abort.abort(new Error("the caller cancelled the call"));
+      if (callerDone || statusSent || orphaned) return;
+      if (abort.signal.aborted || !turn) return void abort.abort(new Error("the caller cancelled the call"));
+      orphaned = true;
+      turn.detachClient("the client's facade went away");
+      if (!journal || !identity.requestId) {
+        log.info("facade gone mid-turn; finishing the turn without a journal");
+        return;
+      }
+      takeover = new TurnTakeover(journal, owner, sessionId, identity.requestId, sent, log, (reason) => abort.abort(new Error(reason)));
+      void takeover.start();
     });
     call.on("error", (err) => log.warn({ err }, "converse stream error"));
 
     call.on("data", (message: ClientMessage) => {
+      if (message.cancel) {
+        log.info("turn cancelled: the client hung up");
+        abort.abort(new Error("the client hung up"));
+        return;
+      }
       if (!started) {
         started = true;
         const problem = firstMessageProblem(message);
@@ -43,6 +85,7 @@ export function converseHandler(engine: ConversationEngine, logger: Logger) {
           void finish(call, [errorMessage("INVALID_MESSAGE", problem)], end);
           return;
         }
+        sessionId = message.sessionId;
         log = log.child({ session_id: message.sessionId });
         turn = engine.startTurn({
           sessionId: message.sessionId,
@@ -53,7 +96,12 @@ export function converseHandler(engine: ConversationEngine, logger: Logger) {
           mode: "conversation",
           signal: abort.signal,
         });
-        void pump(call, turn, log, end);
+        void pump(call, turn, log, (event) => {
+          if (journal) sent.push(event);
+          if (!orphaned) return true;
+          takeover?.catchUp();
+          return false;
+        }).then(turnEnded);
         return;
       }
       const result = message.clientToolResult;
@@ -69,6 +117,8 @@ export function converseHandler(engine: ConversationEngine, logger: Logger) {
     });
 
     call.on("end", () => {
+      callerDone = true;
+      if (turnWritten) return end();
       // The caller half-closed without ever sending the turn's message.
       if (!started) {
         started = true;
@@ -85,17 +135,17 @@ function firstMessageProblem(message: ClientMessage): string | undefined {
   return undefined;
 }
 
-async function pump(call: ConverseCall, turn: Turn, log: LazyLogger, end: () => void): Promise<void> {
+/** Streams the turn's events; `observe` sees each first and says whether it still goes to the caller. */
+async function pump(call: ConverseCall, turn: Turn, log: LazyLogger, observe: (event: TurnEvent) => boolean): Promise<void> {
   try {
     for await (const event of turn) {
-      if (call.cancelled) continue;
+      if (!observe(event) || call.cancelled) continue;
       const drained = write(call, toServerMessage(event));
       if (drained) await drained;
     }
   } catch (err) {
     log.error({ err }, "converse stream failed");
   }
-  end();
 }
 
 async function finish(call: ConverseCall, messages: ServerMessage[], end: () => void): Promise<void> {

@@ -219,8 +219,7 @@ describe("runtime gRPC server", () => {
 });
 
 describe("runtime gRPC server, mid-turn", () => {
-  it("aborts the turn when the caller cancels Converse, and saves nothing of it", async () => {
-    const store = new MemorySessionStore({ ttlMs: 60_000 });
+  async function slowRuntime(store: MemorySessionStore) {
     await writeFile(join(dir, "slow.yaml"), 'defaultResponse: "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20"');
     const config = parseRuntimeConfig({
       OMNIA_AGENT_NAME: "assistant",
@@ -231,28 +230,59 @@ describe("runtime gRPC server, mid-turn", () => {
       OMNIA_MOCK_CONFIG_PATH: join(dir, "slow.yaml"),
       OMNIA_MOCK_CHUNK_DELAY_MS: "25",
     });
-    const slow = await startRuntime(config, pino({ level: "silent" }), { store });
-    const slowClient = createRuntimeStub(slow.grpcAddress);
-    try {
-      const call = slowClient.converse(identity("c1"));
-      call.on("error", () => {});
-      call.write(create(ClientMessageSchema, { sessionId: "c1", content: "hi" }));
-      const chunks: string[] = [];
-      await new Promise<void>((resolve) => {
-        call.on("data", (message: ServerMessage) => {
-          if (message.message.case === "chunk") chunks.push(message.message.value.content);
-          if (chunks.length === 2) {
-            call.cancel();
-            resolve();
-          }
-        });
+    return startRuntime(config, pino({ level: "silent" }), { store });
+  }
+
+  /** Starts a turn on the slow runtime and calls `act` once two chunks have arrived. */
+  async function twoChunksThen(address: string, act: (call: ReturnType<ReturnType<typeof createRuntimeStub>["converse"]>) => void) {
+    const client = createRuntimeStub(address);
+    const call = client.converse(identity("c1"));
+    call.on("error", () => {});
+    call.write(create(ClientMessageSchema, { sessionId: "c1", content: "hi" }));
+    const chunks: string[] = [];
+    await new Promise<void>((resolve) => {
+      call.on("data", (message: ServerMessage) => {
+        if (message.message.case === "chunk") chunks.push(message.message.value.content);
+        if (chunks.length === 2) {
+          act(call);
+          resolve();
+        }
       });
+    });
+    return { client, chunks };
+  }
+
+  it("stops the turn when the caller sends cancel (the client hung up), and saves nothing of it", async () => {
+    const store = new MemorySessionStore({ ttlMs: 60_000 });
+    const slow = await slowRuntime(store);
+    const { client, chunks } = await twoChunksThen(slow.grpcAddress, (call) => {
+      call.write(create(ClientMessageSchema, { cancel: true }));
+      call.end();
+    });
+    try {
       // Longer than the rest of the answer would take to stream.
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect(chunks).toEqual(["w1 ", "w2 "]);
       expect(await store.getSession("c1")).toMatchObject({ turnCount: 0 });
     } finally {
-      slowClient.close();
+      client.close();
+      await slow.stop(1_000);
+      await store.close();
+    }
+  });
+
+  it("finishes and saves the turn when the caller's stream breaks without cancel (its facade died)", async () => {
+    const store = new MemorySessionStore({ ttlMs: 60_000 });
+    const slow = await slowRuntime(store);
+    const { client } = await twoChunksThen(slow.grpcAddress, (call) => call.cancel());
+    try {
+      const deadline = Date.now() + 5_000;
+      while ((await store.getSession("c1"))?.turnCount !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const { conversation } = await store.loadConversation({ id: "c1", agentName: "assistant", namespace: "default" });
+      expect(conversation.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+      expect(conversation.messages[1]?.content).toBe("w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20");
+    } finally {
+      client.close();
       await slow.stop(1_000);
       await store.close();
     }

@@ -2,6 +2,7 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { runtimeServiceDefinition } from "../../shared/rpc/runtime-service.js";
+import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import type { SessionStore } from "../../shared/session/session-store.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
 import { converseHandler } from "./converse-handler.js";
@@ -14,6 +15,10 @@ export interface RuntimeGrpcServerOptions {
   store: SessionStore;
   status: RuntimeStatus;
   logger: Logger;
+  /** The facades' turn journal, when shared through Redis. */
+  journal?: TurnJournal | undefined;
+  /** This runtime as a turn owner in the journal. */
+  owner?: string;
 }
 
 // Matches what the facade's client sends and accepts: inline media parts can be large.
@@ -35,9 +40,10 @@ export class RuntimeGrpcServer {
   });
 
   constructor(private readonly options: RuntimeGrpcServerOptions) {
-    const { engine, store, status, logger } = options;
+    const { engine, store, status, logger, journal } = options;
+    const owner = options.owner ?? `runtime-${crypto.randomUUID()}`;
     this.server.addService(serviceDefinition, {
-      converse: converseHandler(engine, logger),
+      converse: converseHandler({ engine, logger, journal, owner }),
       invoke: invokeHandler(engine, logger),
       health: healthHandler(status),
       hasConversation: hasConversationHandler(store, logger),

@@ -4,14 +4,14 @@ import { ContentPartSchema } from "./content-part.js";
 // Client -> server frames (PROTOCOL.md section 1). Unknown fields are dropped, not rejected:
 // extensions are additive in both directions.
 
-const SessionId = v.pipe(
+export const SessionIdSchema = v.pipe(
   v.string(),
   v.minLength(1, "must not be empty"),
   v.maxLength(128, "must be at most 128 characters"),
   v.regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -"),
 );
 // Clients written for the reference send `"session_id": null` for "none yet".
-const OptionalSessionId = v.pipe(v.nullish(SessionId), v.transform((id) => id ?? undefined));
+const OptionalSessionId = v.pipe(v.nullish(SessionIdSchema), v.transform((id) => id ?? undefined));
 const CallId = v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(256));
 
 export const MessageFrameSchema = v.object({
@@ -61,7 +61,7 @@ export const HangupFrameSchema = v.object({
 
 export const ResumeFrameSchema = v.object({
   type: v.literal("resume"),
-  session_id: SessionId,
+  session_id: SessionIdSchema,
   after_seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 

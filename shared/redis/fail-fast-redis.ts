@@ -43,6 +43,8 @@ export class FailFastRedis {
 
   /** A reason for an outage, with the last connection error when it adds something. */
   describe(reason: string): string {
+    // ioredis words a command cut by a dropped connection as a retry limit (ours is 0 on purpose).
+    if (reason.includes("max retries per request")) reason = "the connection dropped while the command was in flight";
     const last = this.lastError && !reason.includes(this.lastError) ? `; last connection error: ${this.lastError}` : "";
     return `Redis at ${this.where}: ${reason}${last}`;
   }

@@ -1,16 +1,5 @@
 // The paced phase's send times: seeded, so both targets get exactly the same schedule.
-
-/** Mulberry32: a small, fast PRNG with 32-bit state; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/seeded-random.js";
 
 /**
  * Send times in ms from the start, below `seconds`, one list per session. Each session sends at
