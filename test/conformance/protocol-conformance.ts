@@ -177,6 +177,94 @@ export function describeProtocolConformance(placement: string, getTarget: () => 
       });
     });
 
+    describe("resume", () => {
+      const LONG = Array.from({ length: 40 }, (_, i) => `w${i + 1}`).join(" ");
+      const seqsOf = (frames: ServerFrame[]) => turnFrames(frames).map((f) => f.seq);
+
+      it("replays what a client missed when its socket dropped mid-turn, then the live rest, each frame once", async () => {
+        const { client, sessionId } = await connected();
+        client.send({ type: "message", session_id: sessionId, content: "long one", metadata: { mock_scenario: "long" } });
+        const seen: ServerFrame[] = [];
+        for (let i = 0; i < 3; i++) seen.push(await client.next("chunk"));
+        client.socket.terminate();
+        const afterSeq = Math.max(...seqsOf(seen));
+        const resumed = await connect({ resume: sessionId, after_seq: String(afterSeq) });
+        const hello = await resumed.next("connected");
+        expect(hello).toMatchObject({ session_id: sessionId, connected: { resumed: true } });
+        const rest = await resumed.turn();
+        expect(rest.end.type).toBe("done");
+        const all = [...seen, ...rest.frames];
+        expect(seqsOf(all)).toEqual(seqsOf(all).map((_, i) => i + 1));
+        expect(all.map((f) => (f.type === "chunk" ? (f.content ?? "") : "")).join("")).toBe(LONG);
+        expect(rest.end.type === "done" && rest.end.content).toBe(LONG);
+        await new Promise((r) => setTimeout(r, 100));
+        expect(turnFrames(resumed.unread())).toEqual([]);
+        // The session goes on from the resumed socket, seq continuing.
+        resumed.send({ type: "message", session_id: sessionId, content: "next" });
+        const next = await resumed.turn();
+        expect(seqsOf(next.frames)[0]).toBe(Math.max(...seqsOf(all)) + 1);
+      });
+
+      it("answers a resume frame on an open connection with connected and the frames after after_seq", async () => {
+        const first = await connected();
+        first.client.send({ type: "message", session_id: first.sessionId, content: "one" });
+        const turn = await first.client.turn();
+        const seqs = seqsOf(turn.frames);
+        const other = await connected();
+        other.client.send({ type: "resume", session_id: first.sessionId, after_seq: seqs[2] });
+        expect(await other.client.next("connected")).toMatchObject({ session_id: first.sessionId, connected: { resumed: true } });
+        const replay = await other.client.turn();
+        expect(seqsOf(replay.frames)).toEqual(seqs.slice(3));
+        expect(replay.end).toEqual(turn.end);
+      });
+
+      it("replays the latest turn from its start when ?resume= comes without after_seq", async () => {
+        const first = await connected();
+        first.client.send({ type: "message", session_id: first.sessionId, content: "one" });
+        await first.client.turn();
+        first.client.send({ type: "message", session_id: first.sessionId, content: "two" });
+        const latest = await first.client.turn();
+        const resumed = await connect({ resume: first.sessionId });
+        await resumed.next("connected");
+        const replay = await resumed.turn();
+        expect(replay.frames.map((f) => JSON.stringify(f))).toEqual(latest.frames.map((f) => JSON.stringify(f)));
+      });
+
+      it("gives a fresh session and SESSION_EXPIRED for a session it does not know, and the connection works", async () => {
+        const client = await connect({ resume: "0f0f0f0f-0000-4000-8000-000000000000", after_seq: "3" });
+        const hello = await client.next("connected");
+        expect(hello.session_id).not.toBe("0f0f0f0f-0000-4000-8000-000000000000");
+        expect(hello.connected.resumed).toBeUndefined();
+        expect((await client.next("error")).error.code).toBe("SESSION_EXPIRED");
+        client.send({ type: "message", session_id: hello.session_id, content: "hello" });
+        expect((await client.turn()).end.type).toBe("done");
+      });
+
+      it("refuses a malformed resume query with 400 and a malformed resume frame with INVALID_MESSAGE", async () => {
+        const queries: Record<string, string>[] = [{ resume: "x", after_seq: "-1" }, { resume: "x", after_seq: "ten" }, { resume: "bad id!" }, { after_seq: "2" }];
+        for (const query of queries) {
+          await expect(connect(query)).rejects.toMatchObject({ status: 400 });
+        }
+        const { client } = await connected();
+        client.send({ type: "resume", session_id: "abc", after_seq: -4 });
+        expect((await client.next("error")).error).toMatchObject({ code: "INVALID_MESSAGE", message: expect.stringContaining("after_seq") });
+      });
+
+      it("keeps one turn per session: a message while the session's turn runs on another socket gets RATE_LIMITED", async () => {
+        const { client, sessionId } = await connected();
+        client.send({ type: "message", session_id: sessionId, content: "long one", metadata: { mock_scenario: "long" } });
+        await client.next("chunk");
+        const other = await connected();
+        other.client.send({ type: "message", session_id: sessionId, content: "meanwhile" });
+        const refused = await other.client.next("error");
+        expect(refused.error.code).toBe("RATE_LIMITED");
+        expect(refused.turn_id).toBeUndefined();
+        expect((await client.turn()).end.type).toBe("done");
+        other.client.send({ type: "message", session_id: sessionId, content: "now" });
+        expect((await other.client.turn()).end.type).toBe("done");
+      });
+    });
+
     describe("another agent on the same facade", () => {
       it("routes by the agent parameter and ends a turn missing a required prompt variable with INVALID_MESSAGE", async () => {
         const { client, sessionId } = await connected({ agent: "second" });

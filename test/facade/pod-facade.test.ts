@@ -56,6 +56,52 @@ describe("facade in a pod", () => {
     await client.waitClosed();
   });
 
+  it("resumes from its in-process journal when no Redis is configured", async () => {
+    const client = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+    const hello = await client.next("connected");
+    client.send({ type: "message", session_id: hello.session_id, content: "hi" });
+    const turn = await client.turn();
+    client.close();
+    const resumed = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws?resume=${hello.session_id}&after_seq=1`);
+    expect(await resumed.next("connected")).toMatchObject({ session_id: hello.session_id, connected: { resumed: true } });
+    const replay = await resumed.turn();
+    expect(replay.frames).toEqual(turn.frames.slice(1));
+    resumed.close();
+    await resumed.waitClosed();
+  });
+
+  it("refuses resume, saying why, when the journal is switched off, and still runs turns", async () => {
+    const offPort = await freePort();
+    const off = startOmniaProcess({
+      name: "facade-journal-off",
+      entry: "facade/node/main.ts",
+      logDir: join(dir, "logs"),
+      env: {
+        OMNIA_AGENT_NAME: "assistant",
+        OMNIA_RUNTIME_ADDRESS: `127.0.0.1:${stack.runtime("default/assistant").grpcPort}`,
+        OMNIA_FACADE_PORT: String(offPort),
+        OMNIA_TURN_JOURNAL: "off",
+      },
+    });
+    try {
+      await waitForHttpOk(`http://127.0.0.1:${offPort}/readyz`, 30_000, off.exited);
+      const client = await ProtocolClient.connect(`ws://127.0.0.1:${offPort}/ws`);
+      const hello = await client.next("connected");
+      client.send({ type: "message", session_id: hello.session_id, content: "hi" });
+      const first = await client.turn();
+      client.send({ type: "message", session_id: hello.session_id, content: "again" });
+      const second = await client.turn();
+      const seqs = [...first.frames, ...second.frames].map((f) => ("seq" in f ? f.seq : undefined));
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      client.send({ type: "resume", session_id: hello.session_id, after_seq: 0 });
+      expect((await client.next("error")).error).toMatchObject({ code: "INVALID_MESSAGE", message: expect.stringContaining("OMNIA_TURN_JOURNAL=off") });
+      client.close();
+      await client.waitClosed();
+    } finally {
+      await off.stop();
+    }
+  });
+
   it("answers 503 to upgrades beyond the connection limit", async () => {
     const a = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
     const b = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
