@@ -1,5 +1,7 @@
-// The chat page served at `/`: a plain client of protocol v1 (no build step, no framework), so
-// what it does is what any client does. Client-side tools ask the user before they run.
+// The chat page served at `/`: no framework, no build step of its own. It talks protocol v1 through
+// the same client any application uses (shared/client, served bundled at /omnia-client.js), so
+// streaming, client-side tools, reconnecting and resuming behave here as they do there.
+// Client-side tools ask the user before they run.
 export const CHAT_PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -18,6 +20,7 @@ export const CHAT_PAGE_HTML = `<!doctype html>
   .assistant { align-self: flex-start; background: #8882; }
   .tool { align-self: flex-start; border: 1px dashed #8888; font-size: .9rem; }
   .error { align-self: stretch; background: #dc262622; font-size: .9rem; }
+  .notice { align-self: center; font-size: .8rem; opacity: .7; }
   .usage { font-size: .75rem; opacity: .6; }
   form { display: flex; gap: .5rem; padding: .8rem 1rem; border-top: 1px solid #8884; }
   #input { flex: 1; padding: .5rem; font: inherit; }
@@ -38,14 +41,16 @@ export const CHAT_PAGE_HTML = `<!doctype html>
   <button id="send" type="submit">Send</button>
 </form>
 <script type="module">
+import { OmniaClient } from "/omnia-client.js";
+
 const log = document.getElementById("log");
 const input = document.getElementById("input");
 const statusEl = document.getElementById("status");
 const agentSelect = document.getElementById("agent");
-let ws = null;
-let sessionId = null;
+const metadataInput = document.getElementById("metadata");
+let client = null;
+let turn = null;
 let answerEl = null;
-let busy = false;
 
 function add(cls, text) {
   const el = document.createElement("div");
@@ -55,7 +60,13 @@ function add(cls, text) {
   log.scrollTop = log.scrollHeight;
   return el;
 }
-function setStatus(text) { statusEl.textContent = text; }
+function setStatus(text, state, sessionId) {
+  statusEl.textContent = text;
+  statusEl.dataset.state = state;
+  if (sessionId) statusEl.dataset.session = sessionId;
+}
+const short = (id) => id.slice(0, 8);
+const describe = (err) => (err && err.code ? err.code + ": " : "") + (err && err.message ? err.message : String(err));
 
 // Tools this page can run for the agent, after the user agrees.
 const clientTools = {
@@ -72,123 +83,120 @@ function parseMetadata(text) {
   return Object.fromEntries(pairs.map(([k, ...v]) => [k.trim(), v.join("=").trim()]));
 }
 
-function send(frame) { ws.send(JSON.stringify(frame)); }
-
+// The client acknowledges the call at once; the answer goes back when the user has decided.
 async function onToolCall(call) {
-  send({ type: "tool_call_ack", session_id: sessionId, tool_call_ack: { call_id: call.id } });
+  answerEl = null; // what the agent says after the tool goes in a new bubble
   const box = add("tool", "Tool call: " + call.name + " " + JSON.stringify(call.arguments));
   const handler = clientTools[call.name];
   if (!handler) {
     box.textContent += "\\n(this page cannot run it)";
-    send({ type: "tool_call_nack", session_id: sessionId, tool_call_nack: { call_id: call.id, reason: "the chat page has no handler for " + call.name } });
-    return;
+    return { error: "the chat page has no handler for " + call.name };
   }
   const question = document.createElement("div");
-  question.textContent = call.consent_message || ("Allow the agent to use " + call.name + "?");
+  question.textContent = call.consentMessage || ("Allow the agent to use " + call.name + "?");
   const allow = document.createElement("button");
   allow.textContent = "Allow";
   const deny = document.createElement("button");
   deny.textContent = "Deny";
   question.append(" ", allow, " ", deny);
   box.appendChild(question);
-  const answer = (allowed) => new Promise((resolve) => {
+  const allowed = await new Promise((resolve) => {
     allow.onclick = () => resolve(true);
     deny.onclick = () => resolve(false);
   });
-  const allowed = await answer();
   question.remove();
   if (!allowed) {
     box.textContent += "\\n→ denied";
-    send({ type: "tool_result", session_id: sessionId, tool_result: { call_id: call.id, error: "the user denied " + call.name } });
-    return;
+    return { error: "the user denied " + call.name };
   }
   try {
     const result = await handler(call.arguments);
     box.textContent += "\\n→ " + JSON.stringify(result);
-    send({ type: "tool_result", session_id: sessionId, tool_result: { call_id: call.id, result } });
+    return { result };
   } catch (err) {
-    send({ type: "tool_result", session_id: sessionId, tool_result: { call_id: call.id, error: String(err) } });
+    box.textContent += "\\n→ failed: " + describe(err);
+    return { error: describe(err) };
   }
 }
 
-function onFrame(frame) {
-  switch (frame.type) {
-    case "connected":
-      sessionId = frame.session_id;
-      setStatus("session " + sessionId.slice(0, 8));
-      break;
-    case "chunk":
-      if (!answerEl) answerEl = add("assistant", "");
-      answerEl.textContent += frame.content || "";
-      log.scrollTop = log.scrollHeight;
-      break;
-    case "tool_call":
-      answerEl = null;
-      onToolCall(frame.tool_call);
-      break;
-    case "done":
-      if (!answerEl) answerEl = add("assistant", frame.content || "");
-      else answerEl.textContent = frame.content || answerEl.textContent;
-      answerEl.dataset.done = "true";
-      if (frame.usage) add("usage", frame.usage.input_tokens + " in / " + frame.usage.output_tokens + " out tokens");
-      answerEl = null;
-      busy = false;
-      break;
-    case "error":
-      add("error", frame.error.code + ": " + frame.error.message);
-      if (frame.turn_id) { busy = false; answerEl = null; }
-      break;
+function watch(c) {
+  // Every connected brings a session event, which shows the session; the states in between show here.
+  c.on("state", (s) => {
+    if (c !== client) return;
+    if (s.state === "connecting") setStatus("connecting…", s.state);
+    else if (s.state === "reconnecting") setStatus("connection lost; reconnecting (attempt " + s.attempt + ")…", s.state);
+    else if (s.state === "closed") setStatus("disconnected", s.state);
+  });
+  c.on("session", (s) => {
+    if (c !== client) return;
+    setStatus("session " + short(s.sessionId) + (s.resumed ? " (resumed)" : ""), "open", s.sessionId);
+    if (s.previous) add("notice", "Session " + short(s.previous) + " could not be continued; this is a new session.");
+  });
+  c.on("error", (err) => {
+    if (c === client) add("error", describe(err));
+  });
+}
+
+async function start() {
+  const [namespace, name] = agentSelect.value.split("/");
+  const c = new OmniaClient({ url: "/ws", agent: name, namespace, onToolCall });
+  client = c;
+  watch(c);
+  try {
+    await c.connect();
+  } catch (err) {
+    if (c !== client) return;
+    add("error", describe(err) + "; trying again in 2 s");
+    setTimeout(() => { if (c === client) start(); }, 2000);
   }
 }
 
-function connect() {
-  const agent = agentSelect.value;
-  const [namespace, name] = agent.split("/");
-  const url = new URL("/ws", location.href);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  url.searchParams.set("agent", name);
-  url.searchParams.set("namespace", namespace);
-  ws = new WebSocket(url);
-  const previous = sessionId;
-  ws.onmessage = (e) => {
-    const frame = JSON.parse(e.data);
-    // On a reconnect keep the earlier session: the next message names it and continues it.
-    if (frame.type === "connected" && previous && !frame.connected.resumed && !busy) {
-      setStatus("session " + previous.slice(0, 8) + " (reconnected)");
-      return;
-    }
-    onFrame(frame);
-  };
-  ws.onopen = () => setStatus(sessionId ? "session " + sessionId.slice(0, 8) : "connected");
-  ws.onclose = () => {
-    setStatus("disconnected; reconnecting…");
-    if (busy) { busy = false; answerEl = null; add("error", "connection lost during the answer"); }
-    setTimeout(connect, 1000);
-  };
+// A new session (or another agent): hang up the current one and start afresh.
+function restart() {
+  const old = client;
+  client = null;
+  turn = null;
+  answerEl = null;
+  log.replaceChildren();
+  if (old) old.close();
+  start();
 }
 
-document.getElementById("form").addEventListener("submit", (e) => {
+document.getElementById("form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const text = input.value.trim();
-  if (!text || !ws || ws.readyState !== WebSocket.OPEN) return;
-  if (busy) { add("error", "wait for the answer before sending another message"); return; }
+  const c = client;
+  if (!text || !c) return;
+  if (turn) { add("error", "wait for the answer before sending another message"); return; }
   add("user", text);
   input.value = "";
-  busy = true;
   answerEl = null;
-  const frame = { type: "message", content: text };
-  if (sessionId) frame.session_id = sessionId;
   // Message metadata reaches the runtime: prompt variables, or mock_scenario for the mock provider.
-  const metadata = parseMetadata(document.getElementById("metadata").value);
-  if (metadata) frame.metadata = metadata;
-  send(frame);
+  const metadata = parseMetadata(metadataInput.value);
+  const current = c.send(text, metadata ? { metadata } : {});
+  turn = current;
+  current.onChunk((chunk) => {
+    if (!answerEl) answerEl = add("assistant", "");
+    answerEl.textContent += chunk;
+    log.scrollTop = log.scrollHeight;
+  });
+  try {
+    const done = await current.done;
+    if (c !== client) return;
+    if (!answerEl) answerEl = add("assistant", done.content);
+    else answerEl.textContent = done.content || answerEl.textContent;
+    answerEl.dataset.done = "true";
+    if (done.usage) {
+      const cost = done.usage.cost_usd > 0 ? " · $" + done.usage.cost_usd.toFixed(6) : "";
+      add("usage", done.usage.input_tokens + " in / " + done.usage.output_tokens + " out tokens" + cost);
+    }
+  } catch (err) {
+    if (c === client) add("error", describe(err));
+  } finally {
+    if (turn === current) { turn = null; answerEl = null; }
+  }
 });
-document.getElementById("new").addEventListener("click", () => {
-  sessionId = null;
-  log.replaceChildren();
-  if (ws) { ws.onclose = null; ws.close(); }
-  connect();
-});
+document.getElementById("new").addEventListener("click", restart);
 
 const { agents } = await (await fetch("/api/agents")).json();
 for (const a of agents) {
@@ -199,8 +207,8 @@ for (const a of agents) {
 }
 const wanted = new URLSearchParams(location.search).get("agent");
 if (wanted) agentSelect.value = [...agentSelect.options].find((o) => o.value.endsWith("/" + wanted))?.value ?? agentSelect.value;
-agentSelect.addEventListener("change", () => { sessionId = null; log.replaceChildren(); if (ws) { ws.onclose = null; ws.close(); } connect(); });
-connect();
+agentSelect.addEventListener("change", restart);
+start();
 </script>
 </body>
 </html>

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { agentKey, type AgentBinding } from "./agent-binding.js";
 import { CHAT_PAGE_HTML } from "./chat-page.js";
+import { OMNIA_CLIENT_JS } from "./gen/omnia-client-bundle.js";
 import { MemoryTurnJournal } from "../../shared/journal/memory-turn-journal.js";
 import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import { FacadeConnection } from "./connection.js";
@@ -67,6 +68,7 @@ export function createFacade(deps: FacadeDeps): Facade {
   });
   app.get("/api/agents", (c) => c.json({ agents: deps.agents.map((a) => ({ name: a.name, namespace: a.namespace })) }));
   app.get("/", (c) => c.html(CHAT_PAGE_HTML));
+  app.get("/omnia-client.js", (c) => c.body(OMNIA_CLIENT_JS, 200, { "content-type": "text/javascript; charset=utf-8" }));
   const notUpgraded = (c: { text: (t: string, s: 426) => Response }) => c.text("expected a WebSocket upgrade\n", 426);
   app.get("/ws", notUpgraded);
   app.get("/api/agents/:namespace/:name/ws", notUpgraded);

@@ -1,5 +1,6 @@
 // Chromium opens the chat page of the local stack (the example manifests, as `npm start` runs
-// them), sends messages and sees the streamed answers, including a client-side tool call.
+// them), sends messages and sees the streamed answers, including a client-side tool call, and keeps
+// its session when the network drops (a TCP proxy between the browser and the facade cuts it).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../../deploy/local/child-process.js";
 import { startLocalStack, type LocalStack } from "../../deploy/local/local-stack.js";
+import { startCutProxy, type CutProxy } from "../helpers/tcp-cut-proxy.js";
 
 const EXAMPLES = join(REPO_ROOT, "deploy/examples");
 
@@ -22,6 +24,7 @@ function scriptedTurn(scenario: string, turn: number): string {
 }
 
 let stack: LocalStack;
+let proxy: CutProxy;
 let context: BrowserContext;
 let page: Page;
 const dirs: string[] = [];
@@ -32,6 +35,7 @@ beforeAll(async () => {
   dirs.push(state, profile);
   // Slow enough that the page is seen mid-stream.
   stack = await startLocalStack({ manifestsDir: EXAMPLES, port: 0, stateDir: state, runtimeEnv: { OMNIA_MOCK_CHUNK_DELAY_MS: "40" } });
+  proxy = await startCutProxy(stack.port);
   context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -42,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
+  await proxy?.close();
   await stack?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -79,5 +84,60 @@ describe("chat page in Chromium", () => {
     await expect.poll(() => tool.textContent()).toContain("time_zone");
     const answer = scriptedTurn("tools", 2);
     await expect.poll(() => page.locator(".msg.assistant[data-done=true]").last().textContent(), { timeout: 15_000 }).toBe(answer);
+  });
+
+  it("keeps the session when the connection drops between answers, and says it is reconnecting", async () => {
+    // Through the proxy, so the network can fail under the page.
+    await page.goto(proxy.url);
+    await expect.poll(() => page.locator("#status").getAttribute("data-state")).toBe("open");
+    const session = await page.locator("#status").getAttribute("data-session");
+    await page.fill("#input", "Hello there");
+    await page.click("#send");
+    await expect.poll(() => page.locator(".msg.assistant[data-done=true]").last().textContent(), { timeout: 15_000 }).toBe(scriptedTurn("default", 1));
+
+    proxy.refuse(true);
+    proxy.cut();
+    await expect.poll(() => page.locator("#status").textContent()).toMatch(/reconnecting/);
+    proxy.refuse(false);
+    await expect.poll(() => page.locator("#status").getAttribute("data-state"), { timeout: 10_000 }).toBe("open");
+    expect(await page.locator("#status").getAttribute("data-session")).toBe(session);
+
+    // The conversation goes on: the mock answers with the session's second scripted turn.
+    await page.fill("#input", "Tell me more");
+    await page.click("#send");
+    await expect.poll(() => page.locator(".msg.assistant[data-done=true]").last().textContent(), { timeout: 15_000 }).toBe(scriptedTurn("default", 2));
+    expect(await page.locator(".msg.error").count()).toBe(0);
+  });
+
+  // Needs the facade's resume (connected.resumed and the journal replay after after_seq).
+  it("[needs facade resume] finishes an answer cut mid-stream in the same bubble, with nothing repeated", async () => {
+    await page.goto(proxy.url);
+    await expect.poll(() => page.locator("#status").getAttribute("data-state")).toBe("open");
+    const session = await page.locator("#status").getAttribute("data-session");
+    await page.fill("#input", "Hello there");
+    await page.click("#send");
+    const expected = scriptedTurn("default", 1);
+    await expect
+      .poll(async () => ((await page.locator(".msg.assistant").last().textContent()) ?? "").length, { timeout: 10_000, interval: 20 })
+      .toBeGreaterThan(0);
+    proxy.cut();
+    // Each streamed chunk lands once: the bubble never holds more than a prefix of the answer.
+    const seen: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          const shown = (await page.locator(".msg.assistant").last().textContent()) ?? "";
+          seen.push(shown);
+          return (await page.locator(".msg.assistant[data-done=true]").count()) > 0;
+        },
+        { timeout: 15_000, interval: 20 },
+      )
+      .toBe(true);
+    for (const shown of seen) expect(expected.startsWith(shown)).toBe(true);
+    expect(await page.locator(".msg.assistant").count()).toBe(1);
+    expect(await page.locator(".msg.assistant").textContent()).toBe(expected);
+    expect(await page.locator("#status").textContent()).toMatch(/resumed/);
+    expect(await page.locator("#status").getAttribute("data-session")).toBe(session);
+    expect(await page.locator(".msg.error").count()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-// The facade core runs in workerd too: nothing it imports, directly or through the project's
-// own modules, may be node:* or a Node-only package.
+// The facade core runs in workerd too, and the protocol client in browsers and Workers: nothing they
+// import, directly or through the project's own modules, may be node:* or a Node-only package.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,15 +28,22 @@ function nodeOnlyReach(entry: string): string[] {
   return problems;
 }
 
-describe("portable facade core", () => {
-  const core = join(REPO_ROOT, "facade/core");
-  const files = readdirSync(core).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+// Each portable root, with one module it must hold (so an emptied or moved root fails loudly).
+const ROOTS = [
+  { root: "facade/core", expected: "facade-app.ts" },
+  // The protocol client runs in browsers and Workers as well as Node.
+  { root: "shared/client", expected: "omnia-client.ts" },
+];
+
+describe.each(ROOTS)("portable $root", ({ root, expected }) => {
+  const dir = join(REPO_ROOT, root);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
 
   it("has modules to check", () => {
-    expect(files).toContain("facade-app.ts");
+    expect(files).toContain(expected);
   });
 
   it.each(files)("%s reaches no Node-only module", (file) => {
-    expect(nodeOnlyReach(join(core, file))).toEqual([]);
+    expect(nodeOnlyReach(join(dir, file))).toEqual([]);
   });
 });
