@@ -4,7 +4,7 @@
 import { parseClientFrame, type ClientFrame, type MessageFrame } from "../../shared/protocol/client-frames.js";
 import type { ErrorCode } from "../../shared/protocol/error-codes.js";
 import { endAbandonedTurn } from "../../shared/journal/abandon-turn.js";
-import type { TurnJournal } from "../../shared/journal/turn-journal.js";
+import type { TurnJournal, TurnStatus } from "../../shared/journal/turn-journal.js";
 import type { AgentBinding } from "./agent-binding.js";
 import type { FacadeLimits } from "./facade-options.js";
 import { FrameWriter } from "./frame-writer.js";
@@ -44,6 +44,9 @@ export class FacadeConnection {
   private turn: TurnRunner | null = null;
   private follower: TurnFollower | null = null;
   private preparing = false;
+  /** A resume is replaying or following; a message then waits in `queued`. */
+  private resuming = false;
+  private queued: MessageFrame | null = null;
   private isShut = false;
 
   constructor(private readonly deps: ConnectionDeps) {
@@ -67,7 +70,7 @@ export class FacadeConnection {
       this.out.connected(this.sessionId, this.deps.limits.maxFrameBytes);
       return;
     }
-    this.runExclusive(() => this.resume(resume, true), "could not resume the session");
+    this.runExclusive(() => this.resume(resume, true), "could not resume the session", true);
   }
 
   receive(data: string | ArrayBuffer | Uint8Array): void {
@@ -121,6 +124,11 @@ export class FacadeConnection {
   private dispatch(frame: ClientFrame): void {
     switch (frame.type) {
       case "message":
+        if (this.resuming && this.queued === null) {
+          // Sent right after `connected` while the replay still runs: it goes once the replay ends.
+          this.queued = frame;
+          return;
+        }
         if (this.busy) {
           this.error("RATE_LIMITED", "a turn is already in flight on this connection; wait for its done or error");
           return;
@@ -153,7 +161,7 @@ export class FacadeConnection {
           this.error("RATE_LIMITED", "a turn is in flight on this connection; resume after its done or error");
           return;
         }
-        this.runExclusive(() => this.resume({ sessionId: frame.session_id, afterSeq: frame.after_seq }, false), "could not resume the session");
+        this.runExclusive(() => this.resume({ sessionId: frame.session_id, afterSeq: frame.after_seq }, false), "could not resume the session", true);
         return;
       case "hangup":
         this.follower?.stop();
@@ -182,8 +190,9 @@ export class FacadeConnection {
   }
 
   /** Runs a turn or a resume as the connection's one piece of work; an unexpected failure is reported, never thrown. */
-  private runExclusive(work: () => Promise<void>, failure: string): void {
+  private runExclusive(work: () => Promise<void>, failure: string, resuming = false): void {
     this.preparing = true;
+    this.resuming = resuming;
     work()
       .catch((err: unknown) => {
         this.deps.logger.error({ session_id: this.sessionId, err: String(err) }, failure);
@@ -191,9 +200,13 @@ export class FacadeConnection {
       })
       .finally(() => {
         this.preparing = false;
+        this.resuming = false;
         this.turn = null;
         this.follower = null;
-        this.deps.onIdle(this);
+        const queued = this.queued;
+        this.queued = null;
+        if (queued && !this.isShut) this.dispatch(queued);
+        else this.deps.onIdle(this);
       });
   }
 
@@ -259,9 +272,9 @@ export class FacadeConnection {
       refuse("INVALID_MESSAGE", "resume is switched off on this facade (OMNIA_TURN_JOURNAL=off)");
       return;
     }
-    const adopt = () => {
+    const adopt = (turn?: TurnStatus) => {
       this.sessionId = request.sessionId;
-      this.out.connected(request.sessionId, this.deps.limits.maxFrameBytes, true);
+      this.out.connected(request.sessionId, this.deps.limits.maxFrameBytes, { lastSeq: turn?.lastSeq ?? 0, turnRunning: turn?.running ?? false });
     };
     const outcome = await this.follow(request.sessionId, request.afterSeq, adopt);
     if (outcome === "failed" && this.sessionId !== request.sessionId) {
@@ -277,7 +290,7 @@ export class FacadeConnection {
   }
 
   /** Sends the journal after `afterSeq` and the live rest of the turn; a journal failure is reported to the client. */
-  private async follow(sessionId: string, afterSeq: number | null, found?: () => void): Promise<"ended" | "stopped" | "no_journal" | "failed"> {
+  private async follow(sessionId: string, afterSeq: number | null, found?: (turn: TurnStatus) => void): Promise<"ended" | "stopped" | "no_journal" | "failed"> {
     const follower = new TurnFollower(this.deps.journal, sessionId, afterSeq, (frame) => this.out.raw(frame), this.deps.owner, found);
     this.follower = follower;
     try {

@@ -32,11 +32,11 @@ export class FrameWriter {
     this.socket?.send(json);
   }
 
-  connected(sessionId: string, maxPayloadSize: number, resumed = false): void {
+  connected(sessionId: string, maxPayloadSize: number, resumed?: { lastSeq: number; turnRunning: boolean }): void {
     const connected: Record<string, unknown> = {
       capabilities: { binary_frames: false, max_payload_size: maxPayloadSize, protocol_version: PROTOCOL_VERSION },
     };
-    if (resumed) connected.resumed = true;
+    if (resumed) Object.assign(connected, { resumed: true, last_seq: resumed.lastSeq, turn_running: resumed.turnRunning });
     this.send("connected", sessionId, { connected });
   }
 

@@ -3,7 +3,7 @@
 // A turn whose owner's lease has expired (facade and runtime both gone) is ended here with one
 // error, so the client is never left waiting and the session never stays "in a turn".
 import { endAbandonedTurn } from "../../shared/journal/abandon-turn.js";
-import type { JournalEntry, TurnJournal } from "../../shared/journal/turn-journal.js";
+import type { JournalEntry, TurnJournal, TurnStatus } from "../../shared/journal/turn-journal.js";
 
 export type FollowOutcome =
   /** Every frame up to the end of the latest turn was sent. */
@@ -31,7 +31,7 @@ export class TurnFollower {
     /** Who ends an abandoned turn, as the journal records it. */
     private readonly owner: string,
     /** Called once the journal is found, before the first replayed frame. */
-    private readonly found: () => void = () => {},
+    private readonly found: (turn: TurnStatus) => void = () => {},
   ) {
     this.lastSeq = afterSeq ?? -1;
   }
@@ -42,7 +42,7 @@ export class TurnFollower {
     let turn = snapshot.turn;
     if (!turn) return "no_journal";
     this.turnStart = turn.startSeq;
-    this.found();
+    this.found(turn);
     if (this.deliver(snapshot.entries)) return "ended";
     while (!this.isStopped) {
       if (!turn?.running) {

@@ -217,6 +217,7 @@ export class OmniaClient {
     } else if (frame.session_id === previous || frame.connected.resumed === true) {
       this.#sessionId = frame.session_id;
       this.#events.emit("session", { sessionId: frame.session_id, resumed: true });
+      this.#resendIfLost(frame.connected);
     } else {
       // Not resumed: a turn in flight cannot go on here; the session may, through the next message.
       this.#awaitResumeVerdict();
@@ -229,6 +230,16 @@ export class OmniaClient {
     this.#setState({ state: "open" });
     for (const waiter of this.#openWaiters.splice(0)) waiter.resolve();
     if (this.#pending && !this.#pending.sent) this.#sendMessage(this.#pending);
+  }
+
+  /**
+   * A message that went out on the dropped socket but started no turn we have seen: when the
+   * server has journaled nothing past our last seq and runs no turn, it never arrived. Send it again.
+   */
+  #resendIfLost(resumed: Extract<ServerFrame, { type: "connected" }>["connected"]): void {
+    const pending = this.#pending;
+    if (!pending?.sent || pending.turnId !== undefined) return;
+    if (resumed.turn_running === false && resumed.last_seq !== undefined && resumed.last_seq <= this.#lastSeq) pending.sent = false;
   }
 
   #adopt(sessionId: string, previous: string | undefined): void {

@@ -22,6 +22,10 @@ export const ConnectedFrameSchema = v.object({
       protocol_version: v.pipe(v.number(), v.integer()),
     }),
     resumed: v.optional(v.boolean()),
+    // Ours, with `resumed`: the session's last journaled seq and whether a turn is running, so a
+    // client can tell whether a message it sent before the drop ever arrived.
+    last_seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    turn_running: v.optional(v.boolean()),
   }),
 });
 

@@ -110,7 +110,7 @@ describe("chat page in Chromium", () => {
   });
 
   // Needs the facade's resume (connected.resumed and the journal replay after after_seq).
-  it("[needs facade resume] finishes an answer cut mid-stream in the same bubble, with nothing repeated", async () => {
+  it("finishes an answer cut mid-stream in the same bubble, with nothing repeated", async () => {
     await page.goto(proxy.url);
     await expect.poll(() => page.locator("#status").getAttribute("data-state")).toBe("open");
     const session = await page.locator("#status").getAttribute("data-session");

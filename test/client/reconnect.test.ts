@@ -113,8 +113,7 @@ describe("OmniaClient across dropped connections", () => {
     expect((await turn.done).content).toBe(scripted("default", 2));
   });
 
-  // Needs the facade's resume (connected.resumed and the journal replay after after_seq).
-  it("[needs facade resume] keeps streaming a turn cut mid-answer into the same Turn, each chunk once", async () => {
+  it("keeps streaming a turn cut mid-answer into the same Turn, each chunk once", async () => {
     const w = watched();
     await w.client.connect();
     const sessionId = w.client.sessionId;
@@ -141,7 +140,7 @@ describe("OmniaClient across dropped connections", () => {
     expect((await w.client.send("Tell me more").done).content).toBe(scripted("default", 2));
   });
 
-  it("[needs facade resume] rejects the turn in flight with SESSION_EXPIRED or SESSION_NOT_FOUND when the reconnect finds the session gone, then goes on in a new one", async () => {
+  it("rejects the turn in flight with SESSION_EXPIRED or SESSION_NOT_FOUND when the reconnect finds the session gone, then goes on in a new one", async () => {
     const w = watched();
     await w.client.connect();
     const sessionId = w.client.sessionId;
@@ -157,6 +156,23 @@ describe("OmniaClient across dropped connections", () => {
     expect(w.sessions[w.sessions.length - 1]).toMatchObject({ sessionId: w.client.sessionId, resumed: false });
     // A new conversation: the mock starts again from its first scripted turn.
     expect((await w.client.send("Hello again").done).content).toBe(scripted("default", 1));
+  });
+
+  it("sends a message again when the reconnect shows it was lost with the socket, and it is answered once", async () => {
+    const w = watched();
+    await w.client.connect();
+    expect((await w.client.send("Hello there").done).content).toBe(scripted("default", 1));
+    const seqBefore = w.client.lastSeq;
+    proxy.stall(true);
+    const turn = w.client.send("Tell me more");
+    await new Promise((r) => setTimeout(r, 100));
+    proxy.cut();
+    proxy.stall(false);
+    // The resumed `connected` says nothing was journaled past our last seq and no turn runs.
+    expect((await turn.done).content).toBe(scripted("default", 2));
+    const acted = w.frames.filter((f) => !f.duplicate && f.frame.type !== "connected").map((f) => ("seq" in f.frame ? f.frame.seq : undefined));
+    expect(acted.filter((seq) => seq !== undefined && seq > seqBefore)).toEqual(Array.from({ length: w.client.lastSeq - seqBefore }, (_, i) => seqBefore + 1 + i));
+    expect((await w.client.send("And more").done).content).toBe(scripted("default", 3));
   });
 
   it("resumes a session named at construction after the last seq the application saw", async () => {

@@ -190,7 +190,8 @@ export function describeProtocolConformance(placement: string, getTarget: () => 
         const afterSeq = Math.max(...seqsOf(seen));
         const resumed = await connect({ resume: sessionId, after_seq: String(afterSeq) });
         const hello = await resumed.next("connected");
-        expect(hello).toMatchObject({ session_id: sessionId, connected: { resumed: true } });
+        expect(hello).toMatchObject({ session_id: sessionId, connected: { resumed: true, turn_running: true } });
+        expect(hello.connected.last_seq).toBeGreaterThanOrEqual(afterSeq);
         const rest = await resumed.turn();
         expect(rest.end.type).toBe("done");
         const all = [...seen, ...rest.frames];
@@ -216,6 +217,21 @@ export function describeProtocolConformance(placement: string, getTarget: () => 
         const replay = await other.client.turn();
         expect(seqsOf(replay.frames)).toEqual(seqs.slice(3));
         expect(replay.end).toEqual(turn.end);
+      });
+
+      it("holds a message sent during the replay until the replay has ended, then runs it", async () => {
+        const first = await connected();
+        first.client.send({ type: "message", session_id: first.sessionId, content: "one" });
+        const turn = await first.client.turn();
+        const resumed = await connect({ resume: first.sessionId, after_seq: "0" });
+        expect(await resumed.next("connected")).toMatchObject({ connected: { resumed: true, turn_running: false, last_seq: seqsOf(turn.frames).at(-1) } });
+        resumed.send({ type: "message", session_id: first.sessionId, content: "two" });
+        const replay = await resumed.turn();
+        expect(replay.frames).toEqual(turn.frames);
+        const next = await resumed.turn();
+        expect(next.end.type).toBe("done");
+        expect(text(next)).toBe("Turn two answer: foxtrot golf hotel india juliet.");
+        expect(resumed.frames.filter((f) => f.type === "error")).toEqual([]);
       });
 
       it("replays the latest turn from its start when ?resume= comes without after_seq", async () => {

@@ -1,7 +1,8 @@
 // A TCP proxy on 127.0.0.1 in front of a server, for tests of what a client does when the network
 // fails: `cut()` drops every connection open at that moment (no WebSocket close frame, as a network
 // failure would), `refuse()` drops new connections as they arrive, `retarget()` sends new connections
-// to another server (a session that "moved" to a replica that does not know it).
+// to another server (a session that "moved" to a replica that does not know it), `stall()` loses
+// what clients send (a message that never arrives).
 import { connect, createServer, type Socket } from "node:net";
 
 export interface CutProxy {
@@ -16,6 +17,8 @@ export interface CutProxy {
   cut(): number;
   /** While on, each new connection is dropped as soon as it is accepted. */
   refuse(on: boolean): void;
+  /** While on, bytes from clients are dropped instead of forwarded (the network loses them). */
+  stall(on: boolean): void;
   /** New connections go to this port from now on (open ones stay where they are). */
   retarget(port: number): void;
   close(): Promise<void>;
@@ -24,6 +27,7 @@ export interface CutProxy {
 export async function startCutProxy(targetPort: number): Promise<CutProxy> {
   let target = targetPort;
   let refusing = false;
+  let stalling = false;
   let accepted = 0;
   const pairs = new Set<[Socket, Socket]>();
 
@@ -43,7 +47,10 @@ export async function startCutProxy(targetPort: number): Promise<CutProxy> {
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream);
+    // Not pipe(): a stalled network must be able to lose bytes mid-stream.
+    client.on("data", (bytes: Buffer) => {
+      if (!stalling) upstream.write(bytes);
+    });
     upstream.pipe(client);
   });
   await new Promise<void>((resolve, reject) => {
@@ -75,6 +82,9 @@ export async function startCutProxy(targetPort: number): Promise<CutProxy> {
     cut,
     refuse(on) {
       refusing = on;
+    },
+    stall(on) {
+      stalling = on;
     },
     retarget(port) {
       target = port;
