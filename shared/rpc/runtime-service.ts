@@ -22,7 +22,7 @@ import {
 } from "../gen/omnia/runtime/v1/runtime_pb.js";
 
 export const RUNTIME_SERVICE = "omnia.runtime.v1.RuntimeService";
-export const CONTRACT_VERSION = "1.4.0";
+export const CONTRACT_VERSION = "1.5.0";
 
 function codec<D extends DescMessage>(schema: D) {
   return {
