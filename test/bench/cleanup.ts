@@ -8,6 +8,7 @@ const STOP_GRACE_MS = 5_000;
 export class Cleanup {
   private readonly processes = new Set<OmniaProcess>();
   private readonly dirs = new Set<string>();
+  private readonly stoppers = new Set<() => Promise<void>>();
 
   process(p: OmniaProcess): OmniaProcess {
     this.processes.add(p);
@@ -17,6 +18,20 @@ export class Cleanup {
   dir(path: string): string {
     this.dirs.add(path);
     return path;
+  }
+
+  /**
+   * Something that is not an OmniaProcess (a redis-server) to stop on every way out. Returns its
+   * stop, which also forgets it. Its own exit hook covers killAllNow: startRedis SIGKILLs the
+   * server when the bench process exits.
+   */
+  stopper(stop: () => Promise<void>): () => Promise<void> {
+    const once = async () => {
+      if (!this.stoppers.delete(once)) return;
+      await stop();
+    };
+    this.stoppers.add(once);
+    return once;
   }
 
   /** SIGTERM, SIGKILL after the grace period; the processes stop in parallel. */
@@ -32,6 +47,7 @@ export class Cleanup {
 
   async all(): Promise<void> {
     await this.stop([...this.processes]);
+    await Promise.all([...this.stoppers].map((stop) => stop().catch(() => undefined)));
     for (const d of [...this.dirs]) this.removeDir(d);
   }
 

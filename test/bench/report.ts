@@ -1,8 +1,10 @@
-// The printed result: an aligned table (Omnia | baseline | ratio), the three targets with met /
-// NOT met, and one BENCH_JSON line for machines. A missed target is reported, never an exit code.
+// The printed result: an aligned table (Omnia | baseline | ratio), the turn journal's cost (Omnia's
+// load with the journal off | in memory | in Redis) and the resume figures, the three targets with
+// met / NOT met, and one BENCH_JSON line for machines. A missed target is reported, never an exit code.
 import type { IdleResult } from "./idle-connections.js";
 import type { LoadResult } from "./load.js";
 import type { PacedResult } from "./paced-latency.js";
+import type { ResumeResult } from "./resume.js";
 import { round, type Summary } from "./stats.js";
 
 export interface BenchParams {
@@ -14,6 +16,9 @@ export interface BenchParams {
   warmupSeconds: number;
   idle: number;
   batch: number;
+  resumeSessions: number;
+  resumeConcurrency: number;
+  resumeSeed: number;
 }
 
 export interface BenchResults {
@@ -22,6 +27,12 @@ export interface BenchResults {
   load: { omnia?: LoadResult; baseline?: LoadResult };
   latency: { omnia?: PacedResult; baseline?: PacedResult };
   idle: { omnia?: IdleResult; baseline?: IdleResult };
+  /**
+   * Omnia's load phase with the turn journal off, in Redis (runtime sessions there too), and off
+   * with the runtime's sessions in Redis; the journal in memory is `load.omnia`.
+   */
+  journalLoad: { off?: LoadResult; redis?: LoadResult; offRedisSessions?: LoadResult };
+  resume?: ResumeResult;
   errors: string[];
 }
 
@@ -90,16 +101,12 @@ export function printReport(r: BenchResults): void {
     { label: "idle: runtime RSS change (MiB)", omnia: mib(io?.otherRssDeltaBytes.runtime), baseline: undefined, digits: 1 },
   ];
 
-  const header = ["metric", "Omnia", "baseline", "ratio"];
   const body = rows.map((row) => [
     row.label,
     fmt(row.omnia, row.digits),
     fmt(row.baseline, row.digits),
     row.ratio ? fmt(ratio(row.omnia, row.baseline), 2) : "",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
 
   const p = r.params;
   console.log("");
@@ -108,9 +115,75 @@ export function printReport(r: BenchResults): void {
   console.log(`paced: ${p.sessions} sessions, ${p.latencyRate} turns/s in all (seed ${p.latencySeed}), ${p.warmupSeconds} s warm-up + ${p.latencySeconds} s measured`);
   console.log(`idle: ${p.idle} connections`);
   console.log("");
-  console.log(line(header));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const b of body) console.log(line(b));
+  printTable(["metric", "Omnia", "baseline", "ratio"], body);
+  console.log("");
+
+  const jOff = r.journalLoad.off;
+  const jMem = lo;
+  const jRedis = r.journalLoad.redis;
+  const jOffRedis = r.journalLoad.offRedisSessions;
+  const journalRows: JournalRow[] = [
+    { label: "journal load: turns/s", get: (l) => l.turnsPerSecond, digits: 0, ratio: true },
+    { label: "journal load: frames/s", get: (l) => l.framesPerSecond, digits: 0, ratio: true },
+    { label: "journal load: saturated latency p50 (ms)", get: (l) => l.latencyMs.p50, digits: 2, ratio: true },
+    { label: "journal load: saturated latency p99 (ms)", get: (l) => l.latencyMs.p99, digits: 2, ratio: true },
+    { label: "journal load: failures", get: (l) => l.failures, digits: 0 },
+    { label: "journal load: CPU cores, bench client", get: (l) => l.cpuCores.bench_client, digits: 2 },
+    { label: "journal load: CPU cores, facade", get: (l) => l.cpuCores.facade, digits: 2 },
+    { label: "journal load: CPU cores, runtime", get: (l) => l.cpuCores.runtime, digits: 2 },
+    { label: "journal load: CPU cores, redis-server", get: (l) => l.cpuCores.redis, digits: 2 },
+    { label: "journal load: CPU cores, other processes", get: (l) => l.cpuCores.other_processes, digits: 2 },
+    { label: "journal load: CPU cores, whole machine", get: (l) => l.cpuCores.machine, digits: 2 },
+  ];
+  console.log(`turn journal: Omnia load as above (${p.sessions} sessions, closed loop, fresh stack each), the journal`);
+  console.log("  off | in facade memory (the load above) | in Redis, runtime sessions in Redis too | off, runtime sessions in Redis");
+  console.log("");
+  printTable(
+    ["metric", "off", "memory", "Redis", "off+Rs", "memory/off", "Redis/off", "Redis/off+Rs"],
+    journalRows.map((row) => {
+      const [off, mem, redis, offRedis] = [jOff, jMem, jRedis, jOffRedis].map((l) => (l ? row.get(l) : undefined));
+      return [
+        row.label,
+        fmt(off, row.digits),
+        fmt(mem, row.digits),
+        fmt(redis, row.digits),
+        fmt(offRedis, row.digits),
+        row.ratio ? fmt(ratio(mem, off), 2) : "",
+        row.ratio ? fmt(ratio(redis, off), 2) : "",
+        row.ratio ? fmt(ratio(redis, offRedis), 2) : "",
+      ];
+    }),
+  );
+  console.log("");
+
+  const rs = r.resume;
+  console.log(
+    `resume: ${p.resumeSessions} sessions (${p.resumeConcurrency} at a time, seed ${p.resumeSeed}, after ${p.resumeConcurrency} unmeasured), journal in Redis: each cuts its socket after k turn frames and reconnects at once with resume + after_seq`,
+  );
+  console.log("");
+  const resumeRows: Array<[string, Cell, number]> = [
+    ["resume: sessions", rs?.sessions, 0],
+    ["resume: resumed and checked ok", rs?.ok, 0],
+    ["resume: failures", rs?.failures, 0],
+    ["resume: new session, open -> connected p50 (ms)", rs?.newSessionConnectedMs.p50, 2],
+    ["resume: new session, open -> connected p99 (ms)", rs?.newSessionConnectedMs.p99, 2],
+    ["resume: reconnect -> connected p50 (ms)", rs?.connectedMs.p50, 2],
+    ["resume: reconnect -> connected p99 (ms)", rs?.connectedMs.p99, 2],
+    ["resume: reconnect -> first replayed frame p50 (ms)", rs?.firstFrameMs.p50, 2],
+    ["resume: reconnect -> first replayed frame p99 (ms)", rs?.firstFrameMs.p99, 2],
+    ["resume: frames read before the cut, mean", rs?.cutAfterFrames.mean, 2],
+    ["resume: frames after the reconnect, mean", rs && rs.ok > 0 ? rs.replayedFrames / rs.ok : undefined, 2],
+    ["resume: turn had ended before the reconnect", rs?.endedBeforeReconnect, 0],
+    ["resume: turn still running, followed live", rs?.liveFollows, 0],
+    ["resume: CPU cores, facade", rs?.cpuCores.facade, 2],
+    ["resume: CPU cores, runtime", rs?.cpuCores.runtime, 2],
+    ["resume: CPU cores, redis-server", rs?.cpuCores.redis, 2],
+    ["resume: CPU cores, other processes", rs?.cpuCores.other_processes, 2],
+  ];
+  printTable(
+    ["metric", "Omnia"],
+    resumeRows.map(([label, value, digits]) => [label, fmt(value, digits)]),
+  );
   console.log("");
 
   const targets = evaluateTargets(r, added, po?.sessions);
@@ -122,6 +195,10 @@ export function printReport(r: BenchResults): void {
     ["baseline load", lb?.cpuCores],
     ["Omnia paced", po?.cpuCores],
     ["baseline paced", pb?.cpuCores],
+    ["Omnia load (journal off)", jOff?.cpuCores],
+    ["Omnia load (journal in Redis)", jRedis?.cpuCores],
+    ["Omnia load (journal off, sessions in Redis)", jOffRedis?.cpuCores],
+    ["resume", rs?.cpuCores],
   ] as const;
   for (const [name, cores] of windows) {
     const others = cores?.other_processes ?? 0;
@@ -137,6 +214,10 @@ export function printReport(r: BenchResults): void {
       );
     }
   }
+  if (rs && rs.failures > 0) {
+    const reasons = Object.entries(rs.failureReasons).map(([why, n]) => `${n} x ${why}`).join("; ");
+    console.log(`  note: ${rs.failures} of ${rs.sessions} resumes failed: ${reasons}`);
+  }
   console.log("");
 
   const json = {
@@ -145,6 +226,24 @@ export function printReport(r: BenchResults): void {
     load: r.load,
     latency: r.latency,
     idle: r.idle,
+    journalLoad: r.journalLoad,
+    resume: r.resume ?? null,
+    journal_frames_per_s_off: jOff?.framesPerSecond ?? null,
+    journal_frames_per_s_memory: jMem?.framesPerSecond ?? null,
+    journal_frames_per_s_redis: jRedis?.framesPerSecond ?? null,
+    journal_ratio_memory_vs_off: ratio(jMem?.framesPerSecond, jOff?.framesPerSecond) ?? null,
+    journal_frames_per_s_off_redis_sessions: jOffRedis?.framesPerSecond ?? null,
+    journal_ratio_redis_vs_off: ratio(jRedis?.framesPerSecond, jOff?.framesPerSecond) ?? null,
+    journal_ratio_redis_vs_off_redis_sessions: ratio(jRedis?.framesPerSecond, jOffRedis?.framesPerSecond) ?? null,
+    journal_redis_cpu_cores: jRedis?.cpuCores.redis ?? null,
+    resume_sessions: rs?.sessions ?? null,
+    resume_connected_ms_p50: rs?.connectedMs.p50 ?? null,
+    resume_connected_ms_p99: rs?.connectedMs.p99 ?? null,
+    resume_first_frame_ms_p50: rs?.firstFrameMs.p50 ?? null,
+    resume_first_frame_ms_p99: rs?.firstFrameMs.p99 ?? null,
+    resume_failures: rs?.failures ?? null,
+    resume_ended_before_reconnect: rs?.endedBeforeReconnect ?? null,
+    resume_live_follows: rs?.liveFollows ?? null,
     pacedAddedLatencyMs: added ?? null,
     pacedAddedFirstChunkMs: addedFirstChunk ?? null,
     saturatedAddedLatencyMs: saturatedAdded ?? null,
@@ -185,6 +284,23 @@ function evaluateTargets(r: BenchResults, added: { p50: number; p99: number } | 
       text: `p99 added latency under ${TARGET_ADDED_P99_MS} ms at ${TARGET_SESSIONS} sessions (paced, ${r.params.latencyRate} turns/s): ${fmt(added?.p99, 2)} ms${atSessions}`,
     },
   };
+}
+
+interface JournalRow {
+  label: string;
+  get: (l: LoadResult) => number | undefined;
+  digits: number;
+  ratio?: boolean;
+}
+
+/** Left-aligned first column, right-aligned figures. */
+function printTable(header: string[], body: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const b of body) console.log(line(b));
 }
 
 /** Omnia minus baseline, percentile by percentile. */

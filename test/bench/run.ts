@@ -1,7 +1,8 @@
 // `npm run bench`: load, paced latency and idle-connection figures for Omnia and a bare ws
-// baseline, side by side. Each phase gets freshly started targets, one target at a time so they
-// never compete for the two cores. Not part of `npm test`: it takes minutes and its figures
-// depend on the machine.
+// baseline, side by side, plus what the turn journal costs (Omnia's load with the journal off, in
+// memory, in Redis) and how fast a dropped client resumes. Each phase gets freshly started
+// targets, one target at a time so they never compete for the two cores. Not part of `npm test`:
+// it takes minutes and its figures depend on the machine.
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.js";
@@ -9,10 +10,12 @@ import { runIdle } from "./idle-connections.js";
 import { runLoad } from "./load.js";
 import { runPaced } from "./paced-latency.js";
 import { printReport, type BenchParams, type BenchResults } from "./report.js";
-import { startTarget, type Target, type TargetName } from "./targets.js";
+import { runResume } from "./resume.js";
+import { startTarget, type JournalMode, type Target, type TargetName } from "./targets.js";
 
 const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] [--latency-seconds S]
-                     [--latency-seed X] [--warmup S] [--idle M] [--batch B] [--timeout S]
+                     [--latency-seed X] [--warmup S] [--idle M] [--batch B]
+                     [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
@@ -21,7 +24,10 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
   --warmup           unmeasured seconds before each measured window (default 2)
   --idle             idle connections per target in the memory phase (default 10000)
   --batch            connections opened at a time (default 200)
-  --timeout          hard limit for the whole run in seconds (default: computed, about 5 min)`;
+  --resume-sessions  sessions that cut their socket mid-turn and resume, Redis journal (default 200)
+  --resume-concurrency  of those, how many at a time (default 20)
+  --resume-seed      seed of where each of them cuts (default 1)
+  --timeout          hard limit for the whole run in seconds (default: computed, about 8 min)`;
 
 const START_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -43,6 +49,9 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       warmup: { type: "string", default: "2" },
       idle: { type: "string", default: "10000" },
       batch: { type: "string", default: "200" },
+      "resume-sessions": { type: "string", default: "200" },
+      "resume-concurrency": { type: "string", default: "20" },
+      "resume-seed": { type: "string", default: "1" },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -73,9 +82,19 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     warmupSeconds: int("warmup", values.warmup, 0),
     idle: int("idle", values.idle, 1),
     batch: int("batch", values.batch, 1),
+    resumeSessions: int("resume-sessions", values["resume-sessions"], 1),
+    resumeConcurrency: int("resume-concurrency", values["resume-concurrency"], 1),
+    resumeSeed: int("resume-seed", values["resume-seed"], 0),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
-  const computed = 160 + 2 * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) + Math.ceil(params.idle / 100);
+  // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
+  // sessions), two paced, two idle, one resume.
+  const computed =
+    260 +
+    2 * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) +
+    3 * (params.warmupSeconds + params.seconds) +
+    Math.ceil(params.idle / 100) +
+    Math.ceil(params.resumeSessions / 10);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
 
@@ -116,16 +135,23 @@ async function main(): Promise<number> {
     load: {},
     latency: {},
     idle: {},
+    journalLoad: {},
     errors: [],
   };
 
   // Each phase runs on fresh processes so one phase's leftovers never show in the next figure.
-  const phase = async (what: string, name: TargetName, body: (t: Target) => Promise<void>) => {
+  const phase = async (
+    what: string,
+    name: TargetName,
+    body: (t: Target) => Promise<void>,
+    journal: JournalMode = "memory",
+    sessionsInRedis = journal === "redis",
+  ) => {
     if (interrupted) return;
     console.error(`bench: ${what} on ${name}...`);
     let target: Target | undefined;
     try {
-      target = await startTarget(name, cleanup, START_TIMEOUT_MS);
+      target = await startTarget(name, cleanup, START_TIMEOUT_MS, journal, sessionsInRedis);
       await body(target);
     } catch (err) {
       const message = `${what} on ${name}: ${err instanceof Error ? err.message : String(err)}`;
@@ -136,20 +162,49 @@ async function main(): Promise<number> {
     }
   };
 
+  const load = (t: Target) =>
+    runLoad({
+      url: t.wsUrl,
+      sessions: params.sessions,
+      seconds: params.seconds,
+      warmupSeconds: params.warmupSeconds,
+      batch: params.batch,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      turnTimeoutMs: TURN_TIMEOUT_MS,
+      processes: t.processes,
+    });
   for (const name of ["baseline", "omnia"] as const) {
-    await phase("load", name, async (t) => {
-      results.load[name] = await runLoad({
+    await phase("load", name, async (t) => void (results.load[name] = await load(t)));
+  }
+  // The cost of the turn journal: the same load on Omnia with it off and in Redis. Omnia's main
+  // load figure above is the journal in memory (the default), so it is not measured twice. With
+  // the journal in Redis the runtime keeps its sessions there too, so the journal's own share is
+  // against the journal off with the runtime's sessions in Redis, measured as well.
+  await phase("load (turn journal off)", "omnia", async (t) => void (results.journalLoad.off = await load(t)), "off");
+  await phase("load (turn journal in Redis)", "omnia", async (t) => void (results.journalLoad.redis = await load(t)), "redis");
+  await phase(
+    "load (turn journal off, runtime sessions in Redis)",
+    "omnia",
+    async (t) => void (results.journalLoad.offRedisSessions = await load(t)),
+    "off",
+    true,
+  );
+  await phase(
+    "resume (turn journal in Redis)",
+    "omnia",
+    async (t) => {
+      results.resume = await runResume({
         url: t.wsUrl,
-        sessions: params.sessions,
-        seconds: params.seconds,
-        warmupSeconds: params.warmupSeconds,
-        batch: params.batch,
+        sessions: params.resumeSessions,
+        concurrency: params.resumeConcurrency,
+        seed: params.resumeSeed,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
         turnTimeoutMs: TURN_TIMEOUT_MS,
         processes: t.processes,
       });
-    });
-  }
+    },
+    "redis",
+  );
   for (const name of ["baseline", "omnia"] as const) {
     await phase("paced latency", name, async (t) => {
       results.latency[name] = await runPaced({

@@ -1,16 +1,22 @@
 // Starts the two targets as child processes: Omnia (real runtime with the mock provider plus the
-// real Node facade) and the bare `ws` baseline. Each start is fresh, in its own temp dir.
+// real Node facade) and the bare `ws` baseline. Each start is fresh, in its own temp dir. Omnia
+// runs with its turn journal off, in the facade's memory (the default), or in a redis-server
+// started for it alone (facade and runtime both pointed at it); and, to tell the journal's cost
+// from the session store's, with the journal off and only the runtime's sessions in Redis.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "../../deploy/local/child-process.js";
 import { freePort } from "../../shared/net/free-port.js";
+import { startRedis } from "../helpers/redis-server.js";
 import { BenchSocket } from "./bench-socket.js";
 import type { Cleanup } from "./cleanup.js";
 import { GC_ON_SIGNAL_NODE_OPTIONS } from "./proc-status.js";
 import { writeBenchAgent } from "./workload.js";
 
 export type TargetName = "omnia" | "baseline";
+/** Where Omnia's facade keeps the turn journal (OMNIA_TURN_JOURNAL, OMNIA_REDIS_URL). */
+export type JournalMode = "off" | "memory" | "redis";
 
 export interface Target {
   name: TargetName;
@@ -26,15 +32,39 @@ export interface Target {
 const TARGET_NODE_OPTIONS = [GC_ON_SIGNAL_NODE_OPTIONS, process.env.BENCH_TARGET_NODE_OPTIONS ?? ""].join(" ").trim();
 
 
-export function startTarget(name: TargetName, cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
-  return name === "omnia" ? startOmnia(cleanup, startTimeoutMs) : startBaseline(cleanup, startTimeoutMs);
+/**
+ * journal: Omnia's turn journal. sessionsInRedis: the runtime keeps its sessions in the same
+ * redis-server (always so when the journal is in Redis, as a deployment would run it).
+ */
+export function startTarget(
+  name: TargetName,
+  cleanup: Cleanup,
+  startTimeoutMs: number,
+  journal: JournalMode = "memory",
+  sessionsInRedis = journal === "redis",
+): Promise<Target> {
+  return name === "omnia" ? startOmnia(cleanup, startTimeoutMs, journal, sessionsInRedis || journal === "redis") : startBaseline(cleanup, startTimeoutMs);
 }
 
-async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
+async function startOmnia(cleanup: Cleanup, startTimeoutMs: number, journal: JournalMode, sessionsInRedis: boolean): Promise<Target> {
   const dir = cleanup.dir(mkdtempSync(join(tmpdir(), "omnia-bench-")));
   const agentEnv = writeBenchAgent(dir);
-  const [grpcPort, healthPort, port] = await distinctPorts(3);
+  let stopRedis: (() => Promise<void>) | undefined;
+  let redis: { name: string; pid: number } | undefined;
   const common = { OMNIA_AGENT_NAME: "bench", OMNIA_NAMESPACE: "default", LOG_LEVEL: "warn", NODE_OPTIONS: TARGET_NODE_OPTIONS };
+  const runtimeRedis: Record<string, string> = {};
+  const facadeRedis: Record<string, string> = {};
+  if (sessionsInRedis) {
+    // Before the ports below: startRedis takes its own free port.
+    const server = await startRedis();
+    stopRedis = cleanup.stopper(() => server.stop());
+    redis = { name: "redis", pid: server.pid };
+    // The runtime keeps its sessions there (and can finish a dead facade's turns); the facade
+    // journals there when the journal is in Redis.
+    runtimeRedis.OMNIA_REDIS_URL = server.url;
+    if (journal === "redis") facadeRedis.OMNIA_REDIS_URL = server.url;
+  }
+  const [grpcPort, healthPort, port] = await distinctPorts(3);
   const logDir = join(dir, "logs");
   const runtime = cleanup.process(
     startOmniaProcess({
@@ -44,6 +74,7 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Tar
       env: {
         ...common,
         ...agentEnv,
+        ...runtimeRedis,
         OMNIA_GRPC_PORT: String(grpcPort),
         OMNIA_HEALTH_PORT: String(healthPort),
       },
@@ -56,12 +87,14 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Tar
       logDir,
       env: {
         ...common,
+        ...facadeRedis,
         OMNIA_RUNTIME_ADDRESS: `127.0.0.1:${grpcPort}`,
         PORT: String(port),
         // Limits far above the load so the bench measures throughput, not the rate limiter.
         OMNIA_RATE_LIMIT: "100000",
         OMNIA_RATE_BURST: "100000",
         OMNIA_MAX_CONNECTIONS: "50000",
+        OMNIA_TURN_JOURNAL: journal === "off" ? "off" : "on",
       },
     }),
   );
@@ -73,9 +106,20 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number): Promise<Tar
     await waitForSession(wsUrl, startTimeoutMs);
   } catch (err) {
     await cleanup.stop(procs);
+    await stopRedis?.();
     throw new Error(`Omnia did not start: ${(err as Error).message}\n${logTails(procs)}`);
   }
-  return target("omnia", wsUrl, facade, procs, cleanup, dir);
+  const t = target("omnia", wsUrl, facade, procs, cleanup, dir);
+  if (!redis || !stopRedis) return t;
+  const stopServer = stopRedis;
+  return {
+    ...t,
+    processes: [...t.processes, redis],
+    async stop() {
+      await t.stop(); // facade and runtime first: they would only log a lost Redis
+      await stopServer();
+    },
+  };
 }
 
 async function startBaseline(cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
