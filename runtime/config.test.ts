@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseRuntimeConfig } from "./config.js";
+import { BridgeToken } from "./grpc-web/bridge-token.js";
 
 describe("parseRuntimeConfig", () => {
   it("applies the defaults", () => {
@@ -82,5 +83,51 @@ describe("parseRuntimeConfig", () => {
     expect(problems).toMatch(/^OMNIA_PROVIDER_TYPE: "openai" is not supported yet/m);
     expect(problems).toMatch(/^OMNIA_CONTEXT_TTL: "soon" is not a duration/m);
     expect(problems).toMatch(/^OMNIA_PROVIDER_OUTPUT_COST_PER_1K: must be a non-negative decimal/m);
+  });
+
+  describe("the gRPC-web port", () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", ...env });
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems.join("\n");
+        throw err;
+      }
+      throw new Error("no ConfigError");
+    };
+
+    it("is off unless a port or a bridge token is given, and `off` turns it off", () => {
+      expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a" }).grpcWeb).toBeUndefined();
+      expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_GRPC_WEB_PORT: "off", OMNIA_BRIDGE_TOKEN: "secret" }).grpcWeb).toBeUndefined();
+    });
+
+    it("listens on 9002 with a token, which it keeps only as a digest", () => {
+      const config = parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_GRPC_WEB_HOST: "0.0.0.0", OMNIA_BRIDGE_TOKEN: "s3cret-token" });
+      expect(config.grpcWeb).toMatchObject({ host: "0.0.0.0", port: 9002, heartbeatMs: 15_000 });
+      expect(config.grpcWeb?.token).toBeInstanceOf(BridgeToken);
+      expect(config.grpcWeb?.token?.admits("Bearer s3cret-token")).toBe(true);
+      expect(config.grpcWeb?.token?.admits("Bearer s3cret-tokeN")).toBe(false);
+      expect(JSON.stringify(config)).not.toContain("s3cret-token");
+      expect(String(config.grpcWeb?.token)).not.toContain("s3cret-token");
+    });
+
+    it("reads the port, the heartbeat and a token file", () => {
+      expect(
+        parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_GRPC_WEB_PORT: "9100", OMNIA_GRPC_WEB_HEARTBEAT: "250ms", OMNIA_BRIDGE_TOKEN_FILE: "/var/run/omnia/bridge-token" }).grpcWeb,
+      ).toEqual({ host: "127.0.0.1", port: 9100, heartbeatMs: 250, tokenFile: "/var/run/omnia/bridge-token" });
+    });
+
+    it("runs open without a token only on a loopback host", () => {
+      for (const host of ["127.0.0.1", "localhost", "::1"]) {
+        expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_GRPC_WEB_HOST: host, OMNIA_GRPC_WEB_PORT: "9002" }).grpcWeb).toEqual({ host, port: 9002, heartbeatMs: 15_000 });
+      }
+      expect(problemsOf({ OMNIA_GRPC_WEB_HOST: "0.0.0.0", OMNIA_GRPC_WEB_PORT: "9002" })).toMatch(/^OMNIA_BRIDGE_TOKEN: the gRPC-web port would listen on 0\.0\.0\.0 without a bearer token/m);
+    });
+
+    it("fails naming the variable for a bad port, heartbeat, or two tokens", () => {
+      expect(problemsOf({ OMNIA_GRPC_WEB_PORT: "on" })).toMatch(/^OMNIA_GRPC_WEB_PORT: must be a port number \(1-65535\) or "off", got "on"/m);
+      expect(problemsOf({ OMNIA_GRPC_WEB_HEARTBEAT: "often" })).toMatch(/^OMNIA_GRPC_WEB_HEARTBEAT: /m);
+      expect(problemsOf({ OMNIA_BRIDGE_TOKEN: "a", OMNIA_BRIDGE_TOKEN_FILE: "/t" })).toMatch(/^OMNIA_BRIDGE_TOKEN_FILE: set either/m);
+    });
   });
 });

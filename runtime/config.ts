@@ -3,12 +3,15 @@
 // variable, instead of surfacing mid-turn.
 import * as v from "valibot";
 import { parseDuration } from "../shared/config/duration.js";
+import { BridgeToken } from "./grpc-web/bridge-token.js";
 
 export interface RuntimeConfig {
   agentName: string;
   namespace: string;
   grpc: { host: string; port: number };
   health: { host: string; port: number };
+  /** The gRPC-web port for edge facades (runtime/grpc-web/); absent when off. */
+  grpcWeb?: GrpcWebConfig;
   promptPack: { path: string; name?: string; version?: string; promptName: string };
   toolsConfigPath: string;
   provider: {
@@ -24,6 +27,25 @@ export interface RuntimeConfig {
   clientToolTimeoutMs: number;
   logLevel: LogLevel;
 }
+
+/**
+ * The gRPC-web listener is on when OMNIA_GRPC_WEB_PORT names a port, or when a bridge token is
+ * configured (the operator sets one for an edge placement; the port is then 9002), and off when
+ * OMNIA_GRPC_WEB_PORT is `off` or neither is set: every runtime on a machine binding 9002 by
+ * default would collide. Without a token it may only listen on a loopback host, and runs open.
+ */
+export interface GrpcWebConfig {
+  host: string;
+  port: number;
+  /** A ConverseTurn stream with nothing else to send sends a Heartbeat after this long. */
+  heartbeatMs: number;
+  /** The bearer token callers must present (OMNIA_BRIDGE_TOKEN). */
+  token?: BridgeToken;
+  /** The file holding it instead (OMNIA_BRIDGE_TOKEN_FILE, a mounted Secret), read at start. */
+  tokenFile?: string;
+}
+
+export const GRPC_WEB_DEFAULT_PORT = 9002;
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -48,6 +70,18 @@ const Port = v.pipe(
   v.transform(Number),
   v.minValue(1, "must be between 1 and 65535"),
   v.maxValue(65535, "must be between 1 and 65535"),
+);
+
+const PortOrOff = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const text = dataset.value;
+    if (text.toLowerCase() === "off") return "off" as const;
+    const port = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (port >= 1 && port <= 65535) return port;
+    addIssue({ message: `must be a port number (1-65535) or "off", got "${text}"` });
+    return NEVER;
+  }),
 );
 
 const NonNegativeInteger = v.pipe(
@@ -88,6 +122,12 @@ const EnvSchema = v.object({
   OMNIA_HEALTH_HOST: withDefault(Text, "127.0.0.1"),
   OMNIA_GRPC_PORT: withDefault(Port, "9000"),
   OMNIA_HEALTH_PORT: withDefault(Port, "9001"),
+  // The edge facades' port: in a pod the operator sets 0.0.0.0 and a token.
+  OMNIA_GRPC_WEB_HOST: withDefault(Text, "127.0.0.1"),
+  OMNIA_GRPC_WEB_PORT: v.optional(PortOrOff),
+  OMNIA_GRPC_WEB_HEARTBEAT: withDefault(Duration, "15s"),
+  OMNIA_BRIDGE_TOKEN: OptionalText,
+  OMNIA_BRIDGE_TOKEN_FILE: OptionalText,
   OMNIA_PROMPTPACK_PATH: withDefault(Text, "/etc/omnia/pack"),
   OMNIA_PROMPTPACK_NAME: OptionalText,
   OMNIA_PROMPTPACK_VERSION: OptionalText,
@@ -141,12 +181,14 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     throw new ConfigError(problems);
   }
   const e = result.output;
+  const grpcWeb = grpcWebConfig(e);
   const redisUrl = e.OMNIA_CONTEXT_URL ?? e.OMNIA_REDIS_URL;
   return {
     agentName: e.OMNIA_AGENT_NAME,
     namespace: e.OMNIA_NAMESPACE,
     grpc: { host: e.OMNIA_GRPC_HOST, port: e.OMNIA_GRPC_PORT },
     health: { host: e.OMNIA_HEALTH_HOST, port: e.OMNIA_HEALTH_PORT },
+    ...(grpcWeb ? { grpcWeb } : {}),
     promptPack: {
       path: e.OMNIA_PROMPTPACK_PATH,
       promptName: e.OMNIA_PROMPT_NAME,
@@ -172,6 +214,31 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     clientToolTimeoutMs: e.OMNIA_CLIENT_TOOL_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function grpcWebConfig(e: v.InferOutput<typeof EnvSchema>): GrpcWebConfig | undefined {
+  const { OMNIA_BRIDGE_TOKEN: token, OMNIA_BRIDGE_TOKEN_FILE: tokenFile, OMNIA_GRPC_WEB_HOST: host, OMNIA_GRPC_WEB_PORT: port } = e;
+  if (token !== undefined && tokenFile !== undefined) {
+    throw new ConfigError(["OMNIA_BRIDGE_TOKEN_FILE: set either OMNIA_BRIDGE_TOKEN or OMNIA_BRIDGE_TOKEN_FILE, not both"]);
+  }
+  const hasToken = token !== undefined || tokenFile !== undefined;
+  if (port === "off" || (port === undefined && !hasToken)) return undefined;
+  if (!hasToken && !isLoopback(host)) {
+    throw new ConfigError([
+      `OMNIA_BRIDGE_TOKEN: the gRPC-web port would listen on ${host} without a bearer token; set OMNIA_BRIDGE_TOKEN or OMNIA_BRIDGE_TOKEN_FILE (or OMNIA_GRPC_WEB_PORT=off, or a loopback OMNIA_GRPC_WEB_HOST)`,
+    ]);
+  }
+  return {
+    host,
+    port: port ?? GRPC_WEB_DEFAULT_PORT,
+    heartbeatMs: e.OMNIA_GRPC_WEB_HEARTBEAT,
+    ...(token !== undefined ? { token: new BridgeToken(token) } : {}),
+    ...(tokenFile !== undefined ? { tokenFile } : {}),
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The configuration of this process (the one place that reads process.env). */

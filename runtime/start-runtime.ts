@@ -1,5 +1,6 @@
 // Assembles a runtime from its configuration: pack, prompt, tools, model, session store, engine,
-// then the gRPC and health servers. main.ts runs it as a process; tests and local mode call it too.
+// then the gRPC, gRPC-web (when on) and health servers. main.ts runs it as a process; tests and
+// local mode call it too.
 import type { Logger } from "pino";
 import { createSessionStore } from "../shared/session/create-session-store.js";
 import type { SessionStore } from "../shared/session/session-store.js";
@@ -7,6 +8,8 @@ import { RedisTurnJournal } from "../shared/journal/redis-turn-journal.js";
 import type { RuntimeConfig } from "./config.js";
 import { ConversationEngine } from "./engine/conversation-engine.js";
 import { RuntimeGrpcServer } from "./grpc/runtime-grpc-server.js";
+import { BridgeToken } from "./grpc-web/bridge-token.js";
+import { RuntimeGrpcWebServer } from "./grpc-web/runtime-grpc-web-server.js";
 import type { RuntimeStatus } from "./grpc/unary-handlers.js";
 import { HealthServer } from "./health/health-server.js";
 import { loadPack } from "./load-pack.js";
@@ -20,6 +23,8 @@ export interface RunningRuntime {
   grpcAddress: string;
   grpcPort: number;
   healthPort: number;
+  /** The gRPC-web port for edge facades; undefined when it is off. */
+  grpcWebPort: number | undefined;
   /** Stops accepting calls, lets turns in flight finish (up to graceMs), closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -32,6 +37,7 @@ export interface StartRuntimeOptions {
 const DEFAULT_GRACE_MS = 10_000;
 
 export async function startRuntime(config: RuntimeConfig, logger: Logger, options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
+  const bridgeToken = config.grpcWeb?.tokenFile ? await BridgeToken.fromFile(config.grpcWeb.tokenFile, "OMNIA_BRIDGE_TOKEN_FILE") : config.grpcWeb?.token;
   const pack = await loadPack(config.promptPack.path);
   const selected = selectPrompt(pack, config.promptPack.promptName);
   const toolsConfig = await loadToolsConfig(config.toolsConfigPath);
@@ -64,14 +70,20 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     : undefined;
   const owner = `runtime:${config.instanceName}:${process.pid}`;
   const grpc = new RuntimeGrpcServer({ engine, store, status, logger, journal, owner });
+  const grpcWeb = config.grpcWeb
+    ? new RuntimeGrpcWebServer({ engine, store, status, logger, journal, owner, token: bridgeToken, heartbeatMs: config.grpcWeb.heartbeatMs })
+    : undefined;
   const health = new HealthServer(store, status);
   let grpcPort: number;
+  let grpcWebPort: number | undefined;
   let healthPort: number;
   try {
     grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
+    if (grpcWeb && config.grpcWeb) grpcWebPort = await grpcWeb.listen(config.grpcWeb.host, config.grpcWeb.port);
     healthPort = await health.listen(config.health.host, config.health.port);
   } catch (err) {
     await grpc.shutdown(0);
+    await grpcWeb?.shutdown(0);
     await health.close();
     if (!options.store) await store.close();
     await journal?.close();
@@ -82,6 +94,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     {
       address: grpcAddress,
       health_port: healthPort,
+      grpc_web: config.grpcWeb ? `${config.grpcWeb.host}:${grpcWebPort}` : "off",
       pack: `${pack.id}@${pack.version}`,
       prompt: selected.key,
       prompt_selected_by: selected.reason,
@@ -91,16 +104,20 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     },
     "runtime listening",
   );
+  if (config.grpcWeb && !bridgeToken) {
+    logger.warn({ address: `${config.grpcWeb.host}:${grpcWebPort}` }, "the gRPC-web port runs open (loopback, no OMNIA_BRIDGE_TOKEN or OMNIA_BRIDGE_TOKEN_FILE): any local process can drive this agent");
+  }
 
   let stopping: Promise<void> | undefined;
   return {
     grpcAddress,
     grpcPort,
     healthPort,
+    grpcWebPort,
     stop(graceMs = DEFAULT_GRACE_MS) {
       stopping ??= (async () => {
         status.draining = true;
-        await grpc.shutdown(graceMs);
+        await Promise.all([grpc.shutdown(graceMs), grpcWeb?.shutdown(graceMs)]);
         await health.close();
         if (!options.store) await store.close();
         await journal?.close();

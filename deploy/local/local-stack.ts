@@ -1,6 +1,7 @@
 // Local mode: the manifests a user would `kubectl apply`, run on this machine. Each
 // AgentRuntime gets a runtime process with the files and OMNIA_* environment its pod would have
 // (pack.json, tools.yaml, mounted mock scripts); one facade serves them all on loopback.
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadManifestDir } from "../../shared/manifests/load-manifests.js";
@@ -10,22 +11,27 @@ import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
 import { freePort } from "../../shared/net/free-port.js";
 import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "./child-process.js";
 
-export interface LocalStackOptions {
+export interface LocalRuntimesOptions {
   manifestsDir: string;
-  /** Facade port; 0 picks a free one. */
-  port: number;
-  host?: string;
   redisUrl?: string | undefined;
   stateDir: string;
   runtimeEnv?: Record<string, string>;
-  facadeEnv?: Record<string, string>;
   echo?: NodeJS.WritableStream;
+}
+
+export interface LocalStackOptions extends LocalRuntimesOptions {
+  /** Facade port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  facadeEnv?: Record<string, string>;
 }
 
 export interface LocalRuntime {
   namespace: string;
   name: string;
   grpcPort: number;
+  /** The gRPC-web bridge (for the edge facade), on loopback, with the stack's bridge token. */
+  grpcWebPort: number;
   process: OmniaProcess;
   /** SIGKILL, and wait until it is gone. */
   kill(): Promise<void>;
@@ -33,88 +39,109 @@ export interface LocalRuntime {
   start(): Promise<void>;
 }
 
-export interface LocalStack {
-  url: string;
-  port: number;
+/** One runtime process per AgentRuntime of the manifests, as its pod would run it. */
+export interface LocalRuntimes {
   logDir: string;
   agents: Array<{ namespace: string; name: string }>;
-  facade: OmniaProcess;
   runtime(key: string): LocalRuntime;
+  all(): LocalRuntime[];
+  /** Bearer token of every runtime's gRPC-web bridge. */
+  bridgeToken: string;
   /** Resolves with the name of the first process that exits on its own. */
   died: Promise<string>;
+  /** Watches a process started beside the runtimes: its death is reported, stop() stops it. */
+  watch(process: OmniaProcess): void;
   stop(): Promise<void>;
+}
+
+export interface LocalStack extends LocalRuntimes {
+  url: string;
+  port: number;
+  facade: OmniaProcess;
 }
 
 const START_TIMEOUT_MS = 30_000;
 
-export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalRuntimes(options: LocalRuntimesOptions): Promise<LocalRuntimes> {
   const set = await loadManifestDir(options.manifestsDir);
   const resolved = resolveAgents(set);
   if (resolved.length === 0) throw new Error(`no AgentRuntime in ${options.manifestsDir}`);
   const logDir = join(options.stateDir, "logs");
-  const host = options.host ?? "127.0.0.1";
-
+  const bridgeToken = randomBytes(24).toString("base64url");
   const runtimes = new Map<string, LocalRuntime>();
   const started: OmniaProcess[] = [];
   let stopping = false;
   let reportDeath: (who: string) => void = () => {};
   const died = new Promise<string>((resolve) => (reportDeath = resolve));
+  const killedOnPurpose = new Set<OmniaProcess>();
   const watch = (p: OmniaProcess) => {
     started.push(p);
     void p.exited.then(() => {
       if (!stopping && !killedOnPurpose.has(p)) reportDeath(p.name);
     });
   };
-  const killedOnPurpose = new Set<OmniaProcess>();
-
+  const stopAll = async () => {
+    stopping = true;
+    // Whatever was started beside the runtimes (a facade) goes first, then the runtimes.
+    const runtimeProcesses = new Set([...runtimes.values()].map((r) => r.process));
+    await Promise.all(started.filter((p) => !runtimeProcesses.has(p)).map((p) => p.stop()));
+    await Promise.all([...runtimeProcesses].map((p) => p.stop()));
+  };
   try {
-    const prepared = await Promise.all(resolved.map((agent) => prepareRuntime(agent, options, logDir, watch, killedOnPurpose)));
+    const prepared = await Promise.all(resolved.map((agent) => prepareRuntime(agent, { ...options, bridgeToken }, logDir, watch, killedOnPurpose)));
     for (const runtime of prepared) runtimes.set(`${runtime.namespace}/${runtime.name}`, runtime);
+  } catch (err) {
+    stopping = true;
+    await Promise.all(started.map((p) => p.stop(2_000)));
+    throw err;
+  }
+  return {
+    logDir,
+    agents: [...runtimes.values()].map((r) => ({ namespace: r.namespace, name: r.name })),
+    runtime(key) {
+      const r = runtimes.get(key);
+      if (!r) throw new Error(`no runtime for ${key}`);
+      return r;
+    },
+    all: () => [...runtimes.values()],
+    bridgeToken,
+    died,
+    watch,
+    stop: stopAll,
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const runtimes = await startLocalRuntimes(options);
+  const host = options.host ?? "127.0.0.1";
+  try {
     const port = options.port === 0 ? await freePort() : options.port;
     const facade = startOmniaProcess({
       name: "facade",
       entry: "facade/node/main.ts",
-      logDir,
+      logDir: runtimes.logDir,
       ...(options.echo ? { echo: options.echo } : {}),
       env: {
         PORT: String(port),
         OMNIA_FACADE_HOST: host,
-        OMNIA_AGENT_ROUTES: [...runtimes.values()].map((r) => `${r.namespace}/${r.name}=127.0.0.1:${r.grpcPort}`).join(","),
+        OMNIA_AGENT_ROUTES: runtimes.all().map((r) => `${r.namespace}/${r.name}=127.0.0.1:${r.grpcPort}`).join(","),
         ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
         ...options.facadeEnv,
       },
     });
-    watch(facade);
+    runtimes.watch(facade);
     const url = `http://${host}:${port}/`;
     await waitForHttpOk(`${url}readyz`, START_TIMEOUT_MS, facade.exited);
-    return {
-      url,
-      port,
-      logDir,
-      agents: [...runtimes.values()].map((r) => ({ namespace: r.namespace, name: r.name })),
-      facade,
-      died,
-      runtime(key) {
-        const r = runtimes.get(key);
-        if (!r) throw new Error(`no runtime for ${key}`);
-        return r;
-      },
-      async stop() {
-        stopping = true;
-        await facade.stop();
-        await Promise.all([...runtimes.values()].map((r) => r.process.stop()));
-      },
-    };
+    return { ...runtimes, url, port, facade };
   } catch (err) {
-    stopping = true;
-    await Promise.all(started.map((p) => p.stop(2_000)));
+    await runtimes.stop();
     throw err;
   }
 }
 
 async function prepareRuntime(
   agent: ResolvedAgent,
-  options: LocalStackOptions,
+  options: LocalRuntimesOptions & { bridgeToken: string },
   logDir: string,
   watch: (p: OmniaProcess) => void,
   killedOnPurpose: Set<OmniaProcess>,
@@ -136,12 +163,16 @@ async function prepareRuntime(
     writeFileSync(mockConfigPath, agent.mockConfig.text);
   }
   const grpcPort = await freePort();
+  const grpcWebPort = await freePort();
   const healthPort = await freePort();
   const env: Record<string, string> = {
     ...renderRuntimeEnv(agent, { packDir, toolsPath, ...(mockConfigPath ? { mockConfigPath } : {}) }),
     OMNIA_GRPC_HOST: "127.0.0.1",
     OMNIA_GRPC_PORT: String(grpcPort),
     OMNIA_HEALTH_PORT: String(healthPort),
+    OMNIA_GRPC_WEB_HOST: "127.0.0.1",
+    OMNIA_GRPC_WEB_PORT: String(grpcWebPort),
+    OMNIA_BRIDGE_TOKEN: options.bridgeToken,
     ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
     ...options.runtimeEnv,
   };
@@ -161,6 +192,7 @@ async function prepareRuntime(
     namespace,
     name,
     grpcPort,
+    grpcWebPort,
     process: await spawnRuntime(),
     async kill() {
       killedOnPurpose.add(runtime.process);

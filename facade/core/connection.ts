@@ -33,6 +33,8 @@ export interface ConnectionDeps {
   logger: Logger;
   newId: () => string;
   workspace?: string;
+  /** The session a new socket starts on (default: a fresh id). */
+  sessionId?: string;
   /** Called when the connection has no turn in flight any more, and when it closes. */
   onIdle: (connection: FacadeConnection) => void;
 }
@@ -50,7 +52,7 @@ export class FacadeConnection {
   private isShut = false;
 
   constructor(private readonly deps: ConnectionDeps) {
-    this.sessionId = deps.newId();
+    this.sessionId = deps.sessionId ?? deps.newId();
     this.bucket = new TokenBucket(deps.limits.ratePerSecond, deps.limits.rateBurst);
   }
 
@@ -71,6 +73,11 @@ export class FacadeConnection {
       return;
     }
     this.runExclusive(() => this.resume(resume, true), "could not resume the session", true);
+  }
+
+  /** A socket this facade accepted before and now serves again (after hibernation): nothing is sent. */
+  restore(socket: ProtocolSocket): void {
+    this.out.attach(socket);
   }
 
   receive(data: string | ArrayBuffer | Uint8Array): void {

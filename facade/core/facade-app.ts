@@ -33,14 +33,23 @@ export interface FacadeDeps {
 export interface ClientConnection {
   receive(data: string | ArrayBuffer | Uint8Array): void;
   closed(): void;
+  /** The session the socket is on now (a placement that hibernates sockets keeps it to restore them). */
+  readonly sessionId: string;
+}
+
+export interface ConnectOptions {
+  /** The session id a new socket gets (default: a fresh one). */
+  sessionId?: string;
+  /** A socket accepted before (the edge woke from hibernation): no `connected` again. */
+  restored?: boolean;
 }
 
 export interface Facade {
   /** HTTP routes: /healthz, /readyz, /api/agents, the chat page. */
   app: Hono;
   admit(request: UpgradeRequest): Admission;
-  /** Starts the protocol on an accepted socket (sends `connected` at once). */
-  connect(admission: Extract<Admission, { ok: true }>, socket: ProtocolSocket): ClientConnection;
+  /** Starts the protocol on an accepted socket (sends `connected` at once, unless restored). */
+  connect(admission: Extract<Admission, { ok: true }>, socket: ProtocolSocket, options?: ConnectOptions): ClientConnection;
   /** Stop taking connections and close the open ones once their turns end (SIGTERM). */
   drain(timeoutMs: number): Promise<void>;
   readonly connectionCount: number;
@@ -85,7 +94,7 @@ export function createFacade(deps: FacadeDeps): Facade {
         allowedOrigins: deps.allowedOrigins,
         agents,
       }),
-    connect(admission, socket) {
+    connect(admission, socket, options = {}) {
       const connection = new FacadeConnection({
         agent: admission.agent,
         limits: deps.limits,
@@ -96,9 +105,11 @@ export function createFacade(deps: FacadeDeps): Facade {
         newId,
         workspace: admission.workspace,
         onIdle,
+        ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
       });
       registry.add(connection);
-      connection.open(socket, admission.resume);
+      if (options.restored) connection.restore(socket);
+      else connection.open(socket, admission.resume);
       return connection;
     },
     drain: (timeoutMs) => registry.drain(timeoutMs),

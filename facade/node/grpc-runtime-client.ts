@@ -7,7 +7,6 @@ import {
   HasConversationRequestSchema,
   HealthRequestSchema,
   ResumeState,
-  ToolExecution,
   type ClientMessage,
   type ServerMessage,
 } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
@@ -17,12 +16,12 @@ import {
   type CallContext,
   type ConversationState,
   type RuntimeClient,
-  type RuntimeEvent,
   type ToolResultToRuntime,
   type TurnListener,
   type TurnRequest,
   type TurnStream,
 } from "../core/runtime-port.js";
+import { callContextHeaders, toClientMessage, toRuntimeEvent } from "../core/runtime-messages.js";
 
 const UNARY_DEADLINE_MS = 5_000;
 const CANCEL_GRACE_MS = 5_000;
@@ -46,20 +45,7 @@ export class GrpcRuntimeClient implements RuntimeClient {
 
   converse(request: TurnRequest): TurnStream {
     const call = this.stub.converse(toMetadata(request.context));
-    call.write(
-      create(ClientMessageSchema, {
-        sessionId: request.sessionId,
-        content: request.content,
-        metadata: request.metadata,
-        parts: request.parts.map((p) => ({
-          type: p.type,
-          text: p.text ?? "",
-          ...(p.media
-            ? { media: { data: p.media.data ?? "", url: p.media.url ?? "", mimeType: p.media.mime_type, storageRef: p.media.storage_ref ?? "" } }
-            : {}),
-        })),
-      }),
-    );
+    call.write(toClientMessage(request));
     return new GrpcTurnStream(call);
   }
 
@@ -106,7 +92,7 @@ class GrpcTurnStream implements TurnStream {
       listener.end(error);
     };
     this.call.on("data", (message: ServerMessage) => {
-      const event = toEvent(message);
+      const event = toRuntimeEvent(message);
       if (event) listener.event(event);
     });
     this.call.on("error", (err: ServiceError) => {
@@ -151,50 +137,8 @@ class GrpcTurnStream implements TurnStream {
   }
 }
 
-function toEvent(message: ServerMessage): RuntimeEvent | null {
-  const m = message.message;
-  switch (m.case) {
-    case "chunk":
-      return { type: "chunk", content: m.value.content };
-    case "toolCall":
-      return {
-        type: "tool_call",
-        id: m.value.id,
-        name: m.value.name,
-        argumentsJson: m.value.argumentsJson,
-        client: m.value.execution === ToolExecution.CLIENT,
-        consentMessage: m.value.consentMessage,
-        categories: m.value.categories,
-      };
-    case "done":
-      return {
-        type: "done",
-        content: m.value.finalContent,
-        parts: m.value.parts.map((p) => ({
-          type: (["text", "image", "audio", "video", "file"] as const).find((t) => t === p.type) ?? "file",
-          ...(p.text ? { text: p.text } : {}),
-          ...(p.media
-            ? { media: { mime_type: p.media.mimeType, ...(p.media.url ? { url: p.media.url } : {}), ...(p.media.storageRef ? { storage_ref: p.media.storageRef } : {}), ...(p.media.data ? { data: p.media.data } : {}) } }
-            : {}),
-        })),
-        ...(m.value.usage
-          ? { usage: { inputTokens: m.value.usage.inputTokens, outputTokens: m.value.usage.outputTokens, costUsd: m.value.usage.costUsd } }
-          : {}),
-      };
-    case "error":
-      return { type: "error", code: m.value.code, message: m.value.message };
-    default:
-      return null;
-  }
-}
-
 function toMetadata(context: CallContext): Metadata {
   const md = new Metadata();
-  md.set("x-omnia-agent-name", context.agentName);
-  md.set("x-omnia-namespace", context.namespace);
-  md.set("x-omnia-session-id", context.sessionId);
-  md.set("x-omnia-request-id", context.requestId);
-  if (context.workspace) md.set("x-omnia-workspace", context.workspace);
-  if (context.userId) md.set("x-omnia-user-id", context.userId);
+  for (const [key, value] of Object.entries(callContextHeaders(context))) md.set(key, value);
   return md;
 }

@@ -1,4 +1,5 @@
-// The x-omnia-* identity the facade sends as gRPC metadata; used for logs and the session's workspace.
+// The x-omnia-* identity the facade sends as gRPC metadata (grpc-js) or as HTTP headers (gRPC-web);
+// used for logs, the session's workspace, and the turn's id.
 import type { Metadata } from "@grpc/grpc-js";
 
 export interface CallIdentity {
@@ -10,9 +11,9 @@ export interface CallIdentity {
   workspace?: string;
 }
 
-export function callIdentity(metadata: Metadata): CallIdentity {
+export function callIdentity(source: Metadata | Headers): CallIdentity {
   const read = (key: string): string | undefined => {
-    const [value] = metadata.get(key);
+    const value = source instanceof Headers ? source.get(key) : source.get(key)[0];
     return typeof value === "string" && value !== "" ? value : undefined;
   };
   const identity: CallIdentity = {};

@@ -121,6 +121,8 @@ async function converse(
     if (server.message.case === "toolCall" && onToolCall) {
       call.write(create(ClientMessageSchema, { clientToolResult: onToolCall(server.message.value) }));
     }
+    // As the facade does once it has the turn's end: the runtime then ends the call at once.
+    if (server.message.case === "done" || server.message.case === "error") call.end();
   }
   return received;
 }

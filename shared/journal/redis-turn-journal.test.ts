@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../test/helpers/eventually.js";
 import { startRedis, type RedisServer } from "../../test/helpers/redis-server.js";
 import { RedisTurnJournal } from "./redis-turn-journal.js";
 import { describeTurnJournalContract } from "./turn-journal.contract.js";
@@ -63,17 +64,8 @@ describe("RedisTurnJournal", () => {
       await expect(journal.append("s", "t1", "A", [{ seq: 1, frame: "{}", end: false }], 1)).rejects.toBeInstanceOf(JournalUnavailableError);
       await expect(journal.wait("s", 0, 1_000)).rejects.toThrow(/turn journal unavailable: Redis at 127\.0\.0\.1/);
       await own.restart();
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        try {
-          // The server came back empty (no persistence): the turn is new again.
-          expect(await journal.begin("s", "t2", "A")).toEqual({ ok: true, lastSeq: 0 });
-          break;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+      // The server came back empty (no persistence): the turn is new again.
+      await eventually(async () => expect(await journal.begin("s", "t2", "A")).toEqual({ ok: true, lastSeq: 0 }));
     } finally {
       await journal.close();
       await own.stop();

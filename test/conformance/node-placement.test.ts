@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from "vitest";
 import { startLocalStack, type LocalStack } from "../../deploy/local/local-stack.js";
 import { RedisSessionStore } from "../../shared/session/redis-session-store.js";
 import { startRedis } from "../helpers/redis-server.js";
-import type { ConformanceTarget, DrainTarget } from "./conformance-target.js";
+import { facadeWsUrl, storedHistory, type ConformanceTarget, type DrainTarget } from "./conformance-target.js";
 import { describeProtocolConformance } from "./protocol-conformance.js";
 
 const MANIFESTS = join(import.meta.dirname, "../fixtures/conformance");
@@ -49,11 +49,7 @@ afterAll(async () => {
   for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function wsUrl(base: string, query: Record<string, string> = {}): string {
-  const url = new URL("/ws", base.replace(/^http/, "ws"));
-  for (const [k, v] of Object.entries({ agent: "assistant", ...query })) url.searchParams.set(k, v);
-  return url.toString();
-}
+const wsUrl = facadeWsUrl;
 
 const target: ConformanceTarget = {
   wsUrl: (query) => wsUrl(stack.url, query),
@@ -62,12 +58,8 @@ const target: ConformanceTarget = {
   limits,
   killRuntime: () => stack.runtime("default/assistant").kill(),
   startRuntime: () => stack.runtime("default/assistant").start(),
-  history: async (sessionId) => {
-    const session = await store.getSession(sessionId);
-    if (!session) return [];
-    const { conversation } = await store.loadConversation({ id: sessionId, agentName: session.agentName, namespace: session.namespace });
-    return conversation.messages;
-  },
+  history: (sessionId) => storedHistory(store, sessionId),
+
 };
 
 async function drainTarget(): Promise<DrainTarget> {
@@ -83,4 +75,4 @@ async function drainTarget(): Promise<DrainTarget> {
   };
 }
 
-describeProtocolConformance("node sidecar", () => target, drainTarget);
+describeProtocolConformance("node sidecar", () => target, { severalAgents: true, keepalivePings: true, drainTarget });

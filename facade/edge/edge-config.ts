@@ -1,0 +1,85 @@
+// The edge facade's configuration, from the Worker's vars and secrets (wrangler.toml, `wrangler
+// secret put`), checked once per isolate: a bad value answers every request with a 500 naming
+// the variable instead of failing somewhere later.
+import * as v from "valibot";
+import { parseDuration } from "../../shared/config/duration.js";
+import { DEFAULT_LIMITS, type FacadeLimits } from "../core/facade-options.js";
+import type { AllowedOrigins } from "../core/origin-policy.js";
+
+export interface EdgeConfig {
+  agent: { name: string; namespace: string };
+  /** The runtime's gRPC-web base URL (its bridge port, 9002 in a pod). */
+  runtimeUrl: string;
+  bridgeToken: string | undefined;
+  /** The shared Redis through Upstash REST; without it each session's journal lives in its Durable Object. */
+  upstash: { url: string; token: string } | undefined;
+  allowedOrigins: AllowedOrigins;
+  limits: FacadeLimits;
+  ttlMs: number;
+  leaseMs: number;
+}
+
+export class EdgeConfigError extends Error {
+  override readonly name = "EdgeConfigError";
+}
+
+const Url = v.pipe(v.string(), v.url("must be a URL"));
+const Text = v.pipe(v.string(), v.minLength(1, "must not be empty"));
+const Positive = v.pipe(v.string(), v.transform(Number), v.number("must be a number"), v.integer("must be an integer"), v.minValue(1, "must be at least 1"));
+
+const EnvSchema = v.object({
+  OMNIA_AGENT_NAME: Text,
+  OMNIA_NAMESPACE: v.optional(Text, "default"),
+  OMNIA_RUNTIME_URL: Url,
+  OMNIA_BRIDGE_TOKEN: v.optional(Text),
+  UPSTASH_REDIS_REST_URL: v.optional(Url),
+  UPSTASH_REDIS_REST_TOKEN: v.optional(Text),
+  OMNIA_ALLOWED_ORIGINS: v.optional(v.string()),
+  OMNIA_MAX_FRAME_BYTES: v.optional(Positive),
+  OMNIA_RATE_LIMIT: v.optional(Positive),
+  OMNIA_RATE_BURST: v.optional(Positive),
+  OMNIA_CLIENT_TOOL_ACK_TIMEOUT: v.optional(v.string()),
+  OMNIA_CLIENT_TOOL_TIMEOUT: v.optional(v.string()),
+  OMNIA_SESSION_TTL: v.optional(v.string()),
+  OMNIA_TURN_LEASE: v.optional(v.string()),
+});
+
+export function parseEdgeConfig(env: Record<string, unknown>): EdgeConfig {
+  // Unset vars may arrive as empty strings; blank means absent.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === "string" && value.trim() !== ""));
+  const parsed = v.safeParse(EnvSchema, present);
+  if (!parsed.success) {
+    throw new EdgeConfigError(parsed.issues.map((i) => `${i.path?.map((p) => String(p.key)).join(".") ?? "env"}: ${i.message}`).join("; "));
+  }
+  const e = parsed.output;
+  if ((e.UPSTASH_REDIS_REST_URL === undefined) !== (e.UPSTASH_REDIS_REST_TOKEN === undefined)) {
+    throw new EdgeConfigError("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together: set both or neither");
+  }
+  const origins = e.OMNIA_ALLOWED_ORIGINS?.trim();
+  return {
+    agent: { name: e.OMNIA_AGENT_NAME, namespace: e.OMNIA_NAMESPACE },
+    runtimeUrl: e.OMNIA_RUNTIME_URL,
+    bridgeToken: e.OMNIA_BRIDGE_TOKEN,
+    upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } : undefined,
+    allowedOrigins: !origins ? [] : origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(e.OMNIA_MAX_FRAME_BYTES !== undefined ? { maxFrameBytes: e.OMNIA_MAX_FRAME_BYTES } : {}),
+      ...(e.OMNIA_RATE_LIMIT !== undefined ? { ratePerSecond: e.OMNIA_RATE_LIMIT } : {}),
+      ...(e.OMNIA_RATE_BURST !== undefined ? { rateBurst: e.OMNIA_RATE_BURST } : {}),
+      clientToolAckTimeoutMs: duration("OMNIA_CLIENT_TOOL_ACK_TIMEOUT", e.OMNIA_CLIENT_TOOL_ACK_TIMEOUT, DEFAULT_LIMITS.clientToolAckTimeoutMs),
+      clientToolTimeoutMs: duration("OMNIA_CLIENT_TOOL_TIMEOUT", e.OMNIA_CLIENT_TOOL_TIMEOUT, DEFAULT_LIMITS.clientToolTimeoutMs),
+    },
+    ttlMs: duration("OMNIA_SESSION_TTL", e.OMNIA_SESSION_TTL, 24 * 3_600_000),
+    leaseMs: duration("OMNIA_TURN_LEASE", e.OMNIA_TURN_LEASE, 10_000),
+  };
+}
+
+function duration(name: string, raw: string | undefined, fallbackMs: number): number {
+  if (raw === undefined) return fallbackMs;
+  try {
+    return parseDuration(raw);
+  } catch (err) {
+    throw new EdgeConfigError(`${name}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,102 @@
+// The Durable Object that holds a session's WebSockets at the edge, with the hibernation API:
+// between frames the object may be evicted while its sockets stay open, and idle sockets cost
+// nothing. Each socket's session is kept in its attachment, so a woken object serves it again
+// without a word to the client. A turn keeps the object awake while the runtime streams.
+import type { ClientConnection, Facade } from "../core/facade-app.js";
+import type { ProtocolSocket } from "../core/protocol-socket.js";
+import { parseEdgeConfig } from "./edge-config.js";
+import { createEdgeFacade } from "./edge-facade.js";
+import { edgeParts } from "./edge-parts.js";
+import { upgradeRequest } from "./upgrade-request.js";
+import { upgradeResponse, webSocketPair, type DurableObjectState, type EdgeWebSocket } from "./workers-runtime.js";
+
+/** The header by which the Worker names the session a new socket starts on. */
+export const INITIAL_SESSION_HEADER = "x-omnia-initial-session";
+
+/** What a socket's attachment keeps: how it was admitted, and its session now. */
+interface SocketState {
+  path: string;
+  query: string;
+  sessionId: string;
+}
+
+export class SessionSocket {
+  private facade: Facade | undefined;
+  private readonly connections = new Map<EdgeWebSocket, ClientConnection>();
+
+  constructor(
+    private readonly state: DurableObjectState,
+    private readonly env: Record<string, unknown>,
+  ) {}
+
+  async fetch(request: Request): Promise<Response> {
+    const facade = this.facadeNow();
+    const url = new URL(request.url);
+    const admission = facade.admit(upgradeRequest(request));
+    if (!admission.ok) return new Response(`${admission.message}\n`, { status: admission.status });
+    const [client, server] = webSocketPair();
+    this.state.acceptWebSocket(server);
+    const sessionId = request.headers.get(INITIAL_SESSION_HEADER) ?? crypto.randomUUID();
+    const connection = facade.connect(admission, protocolSocket(server), { sessionId });
+    this.connections.set(server, connection);
+    this.remember(server, { path: url.pathname, query: url.search, sessionId: connection.sessionId });
+    return upgradeResponse(client);
+  }
+
+  webSocketMessage(socket: EdgeWebSocket, message: string | ArrayBuffer): void {
+    const connection = this.connectionOf(socket);
+    if (!connection) return socket.close(1011, "this socket's state was lost; reconnect with resume");
+    connection.receive(message);
+    const kept = socket.deserializeAttachment() as SocketState;
+    if (kept.sessionId !== connection.sessionId) this.remember(socket, { ...kept, sessionId: connection.sessionId });
+  }
+
+  webSocketClose(socket: EdgeWebSocket, code: number, reason: string): void {
+    this.connectionOf(socket)?.closed();
+    this.connections.delete(socket);
+    // Answer the client's close frame, so it sees a clean close rather than 1006.
+    try {
+      socket.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  webSocketError(socket: EdgeWebSocket): void {
+    this.connectionOf(socket)?.closed();
+    this.connections.delete(socket);
+  }
+
+  private facadeNow(): Facade {
+    if (!this.facade) {
+      const config = parseEdgeConfig(this.env);
+      this.facade = createEdgeFacade(config, edgeParts(config), `edge:${this.state.id.toString()}`);
+    }
+    return this.facade;
+  }
+
+  /** The socket's connection, made again from its attachment when the object woke from hibernation. */
+  private connectionOf(socket: EdgeWebSocket): ClientConnection | undefined {
+    const live = this.connections.get(socket);
+    if (live) return live;
+    const kept = socket.deserializeAttachment() as SocketState | null;
+    if (!kept) return undefined;
+    const facade = this.facadeNow();
+    const admission = facade.admit({ path: kept.path, query: new URLSearchParams(kept.query), header: () => undefined });
+    if (!admission.ok) return undefined;
+    const connection = facade.connect(admission, protocolSocket(socket), { sessionId: kept.sessionId, restored: true });
+    this.connections.set(socket, connection);
+    return connection;
+  }
+
+  private remember(socket: EdgeWebSocket, state: SocketState): void {
+    socket.serializeAttachment(state);
+  }
+}
+
+function protocolSocket(socket: EdgeWebSocket): ProtocolSocket {
+  return {
+    send: (text) => socket.send(text),
+    close: (code, reason) => socket.close(code, reason),
+  };
+}
