@@ -63,6 +63,9 @@ async function main(): Promise<void> {
     console.log("omnia: stopping…");
     void Promise.all([edge.stop(), runtimes.stop()]).then(() => process.exit(code));
   };
+  // Miniflare installs signal handlers that exit at once (130); this process stops its own children.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => stop(0));
   process.on("SIGTERM", () => stop(0));
   void runtimes.died.then((who) => {

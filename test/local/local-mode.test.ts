@@ -1,4 +1,5 @@
-// `npm start` as a user runs it: the entry script, its start-up line, and its refusal of bad manifests.
+// `npm start` and `npm run start:edge` as a user runs them: the entry script, its start-up line,
+// a session through it, and the refusal of bad manifests.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +20,9 @@ function tempDir(): string {
   return dir;
 }
 
-/** Runs deploy/local/start.ts until `until` matches its output or it exits; returns output and exit. */
-function runStart(env: Record<string, string>, until: RegExp, timeoutMs = 30_000) {
-  const child = spawn(process.execPath, ["--import", "tsx", "deploy/local/start.ts"], {
+/** Runs an entry script (default deploy/local/start.ts) until `until` matches its output or it exits. */
+function runStart(env: Record<string, string>, until: RegExp, timeoutMs = 30_000, entry = "deploy/local/start.ts") {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", OMNIA_STATE_DIR: tempDir(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -85,4 +86,24 @@ describe("local mode (npm start)", () => {
     expect(run.output()).toContain("promptpack-assistant.yaml");
     expect(run.output()).toMatch(/system_template/);
   });
+});
+
+describe("edge mode (npm run start:edge)", () => {
+  it("runs the facade in workerd beside the example runtime, prints the URL, serves a session and the chat page, and stops on SIGINT", async () => {
+    const port = await freePort();
+    const run = runStart({ PORT: String(port) }, /Press Ctrl-C to stop/, 60_000, "deploy/edge/start-edge.ts");
+    await run.matched;
+    expect(run.output()).toContain(`Omnia (edge) is running: open http://127.0.0.1:${port}/`);
+    expect(run.output()).toMatch(/Worker bundle \d+ KiB, \d+ KiB gzipped/);
+    const client = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
+    const hello = await client.next("connected");
+    client.send({ type: "message", session_id: hello.session_id, content: "hi" });
+    const turn = await client.turn();
+    expect(turn.end.type).toBe("done");
+    client.close();
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain("<title>Omnia chat</title>");
+    expect((await fetch(`http://127.0.0.1:${port}/omnia-client.js`)).headers.get("content-type")).toContain("javascript");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+  }, 90_000);
 });
