@@ -7,10 +7,14 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { REPO_ROOT } from "../local/child-process.js";
 import { bundleWorker, type WorkerBundle } from "./bundle-worker.js";
 
+const WORKER_NAME = "omnia-facade";
+
 export interface EdgeFacadeServer {
   url: string;
   port: number;
   bundle: WorkerBundle;
+  /** Evicts the Durable Object named `name` with its sockets hibernated, as Cloudflare does to idle objects. */
+  hibernate(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +29,7 @@ export async function startEdgeFacade(options: { port: number; vars: Record<stri
         compatibilityDate: workerOptions.compatibilityDate,
         compatibilityFlags: workerOptions.compatibilityFlags,
         durableObjects: workerOptions.durableObjects,
-        name: "omnia-facade",
+        name: WORKER_NAME,
         modules: true,
         script: bundle.code,
         scriptPath: join(REPO_ROOT, "facade/edge/worker.js"),
@@ -41,6 +45,7 @@ export async function startEdgeFacade(options: { port: number; vars: Record<stri
     url: url.toString(),
     port: Number(url.port),
     bundle,
+    hibernate: (name) => mf.unsafeEvictDurableObject(WORKER_NAME, "SessionSocket", { name, webSockets: "hibernate" }),
     stop: () => mf.dispose(),
   };
 }

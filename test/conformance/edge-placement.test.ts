@@ -75,6 +75,25 @@ const target: ConformanceTarget = {
 
 describeProtocolConformance("edge", () => target, { severalAgents: false, keepalivePings: false });
 
+describe("edge: Durable Object hibernation", () => {
+  it("keeps a socket through its object's hibernation: the woken object serves it on the same session", async () => {
+    const client = await ProtocolClient.connect(wsUrl(edge.url));
+    const { session_id: sessionId } = await client.next("connected");
+    client.send({ type: "message", session_id: sessionId, content: "before" });
+    const before = await client.turn();
+    // A new socket's object is named by its first session.
+    await edge.hibernate(sessionId ?? "");
+    client.send({ type: "message", session_id: sessionId, content: "after" });
+    const after = await client.turn();
+    expect(after.end).toMatchObject({ type: "done", session_id: sessionId });
+    expect(after.frames.map((f) => f.type)).not.toContain("connected");
+    const seqs = [...before.frames, ...after.frames].map((f) => ("seq" in f ? f.seq : undefined));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect((await target.history(sessionId ?? "")).filter((m) => m.role === "user").map((m) => m.content)).toEqual(["before", "after"]);
+    client.close();
+  });
+});
+
 describe("across placements", () => {
   const text = (frames: { type: string; content?: string }[]) => frames.map((f) => (f.type === "chunk" ? (f.content ?? "") : "")).join("");
 
