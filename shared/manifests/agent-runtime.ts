@@ -30,6 +30,9 @@ const PortSchema = v.pipe(
 );
 
 const FACADE_TYPES = ["websocket", "a2a", "rest", "mcp", "custom"] as const;
+/** Ours, not the reference's: where a facade runs. Absent means `sidecar` (the facade container in the pod). */
+export const FACADE_PLACEMENTS = ["sidecar", "edge"] as const;
+export type FacadePlacement = (typeof FACADE_PLACEMENTS)[number];
 const HANDLER_MODES = ["echo", "demo", "runtime"] as const;
 
 export const FacadeSchema = v.object({
@@ -43,6 +46,11 @@ export const FacadeSchema = v.object({
     "runtime",
   ),
   image: v.optional(v.string()),
+  // No default, so a parsed facade stays as written; readers treat absent as "sidecar". An `edge`
+  // facade runs as a Cloudflare Worker: the operator opens the runtime's gRPC-web port for it.
+  placement: v.optional(
+    v.picklist(FACADE_PLACEMENTS, (issue) => `${issue.received} is not one of ${FACADE_PLACEMENTS.join(", ")}`),
+  ),
   extraEnv: v.optional(v.array(EnvVarSchema)),
   managementPlane: v.optional(v.boolean(), true),
   drainTimeout: v.optional(DurationSchema),

@@ -84,7 +84,7 @@ describe("loadManifestDir", () => {
       ),
     });
     expect(error.errors.map((e) => `${e.object} ${e.field}: ${e.message}`)).toEqual([
-      "Agent default/x kind: unknown kind in omnia.altairalabs.ai (expected one of Provider, PromptPack, ToolRegistry, AgentRuntime)",
+      "Agent default/x kind: unknown kind in omnia.altairalabs.ai (expected one of Provider, PromptPack, ToolRegistry, AgentRuntime, Workspace)",
       'Provider default/mock apiVersion: unsupported version "omnia.altairalabs.ai/v1" (expected omnia.altairalabs.ai/v1alpha1)',
     ]);
   });

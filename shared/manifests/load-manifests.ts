@@ -15,9 +15,11 @@ import { PromptPackSchema } from "./prompt-pack.js";
 import { ProviderSchema } from "./provider.js";
 import { SecretSchema } from "./secret.js";
 import { ToolRegistrySchema } from "./tool-registry.js";
+import { WorkspaceSchema } from "./workspace.js";
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-const OMNIA_KINDS = ["Provider", "PromptPack", "ToolRegistry", "AgentRuntime"] as const;
+const OMNIA_KINDS = ["Provider", "PromptPack", "ToolRegistry", "AgentRuntime", "Workspace"] as const;
+const CLUSTER_SCOPED_KINDS: readonly string[] = ["Workspace"];
 const CORE_KINDS = ["ConfigMap", "Secret"] as const;
 
 type Parsed = { ok: true; object: ManifestObject } | { ok: false; issues: ReadonlyArray<v.BaseIssue<unknown>> };
@@ -37,6 +39,8 @@ function parseKind(kind: (typeof OMNIA_KINDS)[number] | (typeof CORE_KINDS)[numb
       return run(ToolRegistrySchema, doc);
     case "AgentRuntime":
       return run(AgentRuntimeSchema, doc);
+    case "Workspace":
+      return run(WorkspaceSchema, doc);
     case "ConfigMap":
       return run(ConfigMapSchema, doc);
     case "Secret":
@@ -57,6 +61,7 @@ function describeDocument(doc: Record<string, unknown>, kind: string, where: str
   const meta = isRecord(doc.metadata) ? doc.metadata : {};
   const name = typeof meta.name === "string" && meta.name !== "" ? meta.name : undefined;
   if (name === undefined) return `${kind} (${where})`;
+  if (CLUSTER_SCOPED_KINDS.includes(kind)) return `${kind} ${name}`;
   const namespace = typeof meta.namespace === "string" && meta.namespace !== "" ? meta.namespace : "default";
   return objectLabel(kind, namespace, name);
 }

@@ -1,4 +1,5 @@
-// The validated objects of one manifest directory, by kind, keyed "namespace/name".
+// The validated objects of one manifest directory, by kind, keyed "namespace/name" (cluster-scoped
+// kinds, i.e. Workspace, by name).
 import type { AgentRuntime } from "./agent-runtime.js";
 import type { ConfigMap } from "./config-map.js";
 import { objectLabel } from "./manifest-error.js";
@@ -6,8 +7,9 @@ import type { PromptPack } from "./prompt-pack.js";
 import type { Provider } from "./provider.js";
 import type { Secret } from "./secret.js";
 import type { ToolRegistry } from "./tool-registry.js";
+import type { Workspace } from "./workspace.js";
 
-export type ManifestObject = Provider | PromptPack | ToolRegistry | AgentRuntime | ConfigMap | Secret;
+export type ManifestObject = Provider | PromptPack | ToolRegistry | AgentRuntime | ConfigMap | Secret | Workspace;
 export type ManifestKind = ManifestObject["kind"];
 
 export interface ManifestSet {
@@ -17,6 +19,8 @@ export interface ManifestSet {
   agentRuntimes: Map<string, AgentRuntime>;
   configMaps: Map<string, ConfigMap>;
   secrets: Map<string, Secret>;
+  /** Cluster-scoped: keyed by name. */
+  workspaces: Map<string, Workspace>;
   /** The file each object was read from, keyed by objectLabel(kind, namespace, name). */
   files: Map<string, string>;
 }
@@ -29,6 +33,7 @@ export function emptyManifestSet(): ManifestSet {
     agentRuntimes: new Map(),
     configMaps: new Map(),
     secrets: new Map(),
+    workspaces: new Map(),
     files: new Map(),
   };
 }
@@ -39,6 +44,7 @@ export function objectKey(namespace: string, name: string): string {
 }
 
 export function labelOf(object: ManifestObject): string {
+  if (object.kind === "Workspace") return `${object.kind} ${object.metadata.name}`;
   return objectLabel(object.kind, object.metadata.namespace, object.metadata.name);
 }
 
@@ -52,7 +58,7 @@ export function fileOf(set: ManifestSet, object: ManifestObject): string {
  * instead of replacing it, so the loader can report the duplicate.
  */
 export function addObject(set: ManifestSet, object: ManifestObject, file: string): { duplicateOf?: string } {
-  const key = objectKey(object.metadata.namespace, object.metadata.name);
+  const key = object.kind === "Workspace" ? object.metadata.name : objectKey(object.metadata.namespace, object.metadata.name);
   const label = labelOf(object);
   const existing = set.files.get(label);
   if (existing !== undefined) return { duplicateOf: existing };
@@ -74,6 +80,9 @@ export function addObject(set: ManifestSet, object: ManifestObject, file: string
       break;
     case "Secret":
       set.secrets.set(key, object);
+      break;
+    case "Workspace":
+      set.workspaces.set(key, object);
       break;
   }
   set.files.set(label, file);

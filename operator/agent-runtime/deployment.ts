@@ -1,0 +1,152 @@
+// The agent's Deployment: one pod with the facade container and the runtime container, the pack and
+// tools ConfigMaps mounted into the runtime, probes on the health ports, and content hashes on the
+// pod template so a changed pack, tools file, mock script or bridge token rolls the pods.
+import type { V1Container, V1Deployment, V1Probe, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import { parseDuration } from "../../shared/config/duration.js";
+import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
+import {
+  bridgeTokenSecretName,
+  FACADE_CONTAINER,
+  HASH_ANNOTATIONS,
+  NON_ROOT_UID,
+  PATHS,
+  PORT_NAMES,
+  PORTS,
+  RUNTIME_CONTAINER,
+  toolsConfigMapName,
+  VOLUMES,
+} from "./constants.js";
+import { contentHash } from "./content-hash.js";
+import { facadeContainerEnv, runtimeContainerEnv } from "./container-env.js";
+import { type AgentRuntimeInputs, edgeFacade, podFacade, requireBridgeToken } from "./inputs.js";
+import { agentLabels, type NamedMeta, objectMeta } from "./metadata.js";
+import { DEFAULT_SETTINGS } from "./settings.js";
+
+export type DesiredDeployment = V1Deployment & { apiVersion: "apps/v1"; kind: "Deployment"; metadata: NamedMeta };
+
+// Time to drain after SIGTERM (the facade's OMNIA_DRAIN_TIMEOUT, 30s by default) plus headroom.
+const DRAIN_HEADROOM_SECONDS = 15;
+const DEFAULT_DRAIN_SECONDS = 30;
+
+function httpProbe(path: string, port: string, initialDelaySeconds: number, periodSeconds: number): V1Probe {
+  return { httpGet: { path, port }, initialDelaySeconds, periodSeconds };
+}
+
+const containerSecurity = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+};
+
+function facadeContainer(inputs: AgentRuntimeInputs): V1Container {
+  const { resolved } = inputs;
+  const settings = inputs.settings ?? DEFAULT_SETTINGS;
+  const facade = podFacade(resolved);
+  return {
+    name: FACADE_CONTAINER,
+    image: facade?.image ?? settings.images.facade,
+    imagePullPolicy: settings.imagePullPolicy,
+    ports: [
+      { name: PORT_NAMES.facade, containerPort: facade?.port ?? PORTS.facade, protocol: "TCP" },
+      { name: PORT_NAMES.facadeHealth, containerPort: PORTS.facadeHealth, protocol: "TCP" },
+    ],
+    env: facadeContainerEnv(resolved),
+    readinessProbe: httpProbe("/readyz", PORT_NAMES.facadeHealth, 5, 10),
+    livenessProbe: httpProbe("/healthz", PORT_NAMES.facadeHealth, 15, 20),
+    securityContext: containerSecurity,
+  };
+}
+
+function runtimeContainer(inputs: AgentRuntimeInputs, edge: boolean): V1Container {
+  const { resolved } = inputs;
+  const settings = inputs.settings ?? DEFAULT_SETTINGS;
+  const { runtime, framework } = resolved.agent.spec;
+  const mounts: V1VolumeMount[] = [
+    { name: VOLUMES.pack, mountPath: PATHS.packDir, readOnly: true },
+    { name: VOLUMES.tools, mountPath: PATHS.toolsDir, readOnly: true },
+    ...(edge ? [{ name: VOLUMES.bridgeToken, mountPath: PATHS.bridgeTokenDir, readOnly: true }] : []),
+    ...runtime.volumeMounts.map((m) => ({ ...m }) as V1VolumeMount),
+  ];
+  return {
+    name: RUNTIME_CONTAINER,
+    image: framework?.image ?? settings.images.runtime,
+    imagePullPolicy: settings.imagePullPolicy,
+    ports: [
+      { name: PORT_NAMES.grpc, containerPort: PORTS.grpc, protocol: "TCP" },
+      { name: PORT_NAMES.runtimeHealth, containerPort: PORTS.runtimeHealth, protocol: "TCP" },
+      ...(edge ? [{ name: PORT_NAMES.grpcWeb, containerPort: PORTS.grpcWeb, protocol: "TCP" }] : []),
+    ],
+    env: runtimeContainerEnv(resolved),
+    volumeMounts: mounts,
+    readinessProbe: httpProbe("/readyz", PORT_NAMES.runtimeHealth, 5, 10),
+    livenessProbe: httpProbe("/healthz", PORT_NAMES.runtimeHealth, 15, 20),
+    ...(runtime.resources ? { resources: runtime.resources as V1Container["resources"] } : {}),
+    securityContext: containerSecurity,
+  };
+}
+
+function volumes(inputs: AgentRuntimeInputs, edge: boolean): V1Volume[] {
+  const { resolved } = inputs;
+  const name = resolved.agent.metadata.name;
+  return [
+    { name: VOLUMES.pack, configMap: { name: resolved.packConfigMap.metadata.name } },
+    { name: VOLUMES.tools, configMap: { name: toolsConfigMapName(name) } },
+    ...(edge ? [{ name: VOLUMES.bridgeToken, secret: { secretName: bridgeTokenSecretName(name) } }] : []),
+    ...resolved.agent.spec.runtime.volumes.map((vol) => ({ ...vol }) as V1Volume),
+  ];
+}
+
+function podAnnotations(inputs: AgentRuntimeInputs, bridgeToken: string | undefined): Record<string, string> {
+  const { resolved } = inputs;
+  const hashes: Record<string, string> = {
+    [HASH_ANNOTATIONS.pack]: contentHash(resolved.packJson),
+    [HASH_ANNOTATIONS.tools]: contentHash(renderToolsConfig(resolved.toolRegistry)),
+  };
+  if (resolved.mockConfig) hashes[HASH_ANNOTATIONS.mockConfig] = contentHash(resolved.mockConfig.text);
+  if (bridgeToken !== undefined) hashes[HASH_ANNOTATIONS.bridgeToken] = contentHash(bridgeToken);
+  // The user's annotations first: the hashes are what rolls the pods and must not be overridden.
+  return { ...resolved.agent.spec.extraPodAnnotations, ...hashes };
+}
+
+function terminationGraceSeconds(inputs: AgentRuntimeInputs): number {
+  const drain = podFacade(inputs.resolved)?.drainTimeout;
+  const drainSeconds = drain === undefined ? DEFAULT_DRAIN_SECONDS : Math.ceil(parseDuration(drain) / 1000);
+  return drainSeconds + DRAIN_HEADROOM_SECONDS;
+}
+
+export function desiredDeployment(inputs: AgentRuntimeInputs): DesiredDeployment {
+  const { agent } = inputs.resolved;
+  const { runtime } = agent.spec;
+  const edge = edgeFacade(inputs.resolved) !== undefined;
+  const bridgeToken = requireBridgeToken(inputs);
+  const labels = agentLabels(agent);
+  // With autoscaling on, the autoscaler owns the replica count; a value here would fight it.
+  const autoscaled = runtime.autoscaling?.enabled === true;
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: objectMeta(agent, agent.metadata.name),
+    spec: {
+      ...(autoscaled ? {} : { replicas: runtime.replicas }),
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, annotations: podAnnotations(inputs, bridgeToken) },
+        spec: {
+          // The pods never call the Kubernetes API.
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: NON_ROOT_UID,
+            runAsGroup: NON_ROOT_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          terminationGracePeriodSeconds: terminationGraceSeconds(inputs),
+          containers: [facadeContainer(inputs), runtimeContainer(inputs, edge)],
+          volumes: volumes(inputs, edge),
+          ...(runtime.nodeSelector ? { nodeSelector: runtime.nodeSelector } : {}),
+          ...(runtime.tolerations ? { tolerations: runtime.tolerations } : {}),
+          ...(runtime.affinity ? { affinity: runtime.affinity } : {}),
+        },
+      },
+    },
+  };
+}

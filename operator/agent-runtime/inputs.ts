@@ -1,0 +1,40 @@
+// Everything desired() reads: the resolved AgentRuntime with its references, values the caller
+// decides (the edge bridge token), and the operator's settings. Nothing else: no clock, no cluster.
+import type { Facade } from "../../shared/manifests/agent-runtime.js";
+import type { ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
+import type { OperatorSettings } from "./settings.js";
+
+export interface AgentRuntimeInputs {
+  resolved: ResolvedAgent;
+  /**
+   * The gRPC-web bridge token, required when a facade is placed at the edge. The reconciler keeps
+   * the one in the existing Secret (or makes one on first creation); desired() never invents it.
+   */
+  bridgeToken?: string;
+  settings?: OperatorSettings;
+}
+
+/** The facade the pod's facade container serves: the first, as renderFacadeEnv reads it. */
+export function podFacade(resolved: ResolvedAgent): Facade | undefined {
+  return resolved.agent.spec.facades[0];
+}
+
+/** The facade run as a Worker; the first with placement edge (one Worker per AgentRuntime). */
+export function edgeFacade(resolved: ResolvedAgent): Facade | undefined {
+  return resolved.agent.spec.facades.find((f) => f.placement === "edge");
+}
+
+export class DesiredStateError extends Error {
+  override readonly name = "DesiredStateError";
+}
+
+/** The bridge token when an edge facade needs one; throws when the caller forgot to pass it. */
+export function requireBridgeToken(inputs: AgentRuntimeInputs): string | undefined {
+  if (!edgeFacade(inputs.resolved)) return undefined;
+  const token = inputs.bridgeToken;
+  if (token === undefined || token === "") {
+    const { namespace, name } = inputs.resolved.agent.metadata;
+    throw new DesiredStateError(`AgentRuntime ${namespace}/${name} has an edge facade: pass its bridge token`);
+  }
+  return token;
+}

@@ -1,0 +1,19 @@
+// The `<name>-tools` ConfigMap: tools.yaml rendered from the agent's ToolRegistry (no handlers when
+// it has none), mounted into the runtime at /etc/omnia/tools.
+import type { V1ConfigMap } from "@kubernetes/client-node";
+import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
+import { PATHS, toolsConfigMapName } from "./constants.js";
+import type { AgentRuntimeInputs } from "./inputs.js";
+import { type NamedMeta, objectMeta } from "./metadata.js";
+
+export type DesiredConfigMap = V1ConfigMap & { apiVersion: "v1"; kind: "ConfigMap"; metadata: NamedMeta; data: Record<string, string> };
+
+export function desiredToolsConfigMap(inputs: AgentRuntimeInputs): DesiredConfigMap {
+  const { agent, toolRegistry } = inputs.resolved;
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: objectMeta(agent, toolsConfigMapName(agent.metadata.name)),
+    data: { [PATHS.toolsFile]: renderToolsConfig(toolRegistry) },
+  };
+}
