@@ -1,6 +1,6 @@
 // Reads a target's memory from /proc and asks it for a full GC, so idle-connection figures are
 // resident memory the connections keep, not garbage that happens to be uncollected yet.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Resident set size of a process in bytes (VmRSS in /proc/<pid>/status). */
 export function rssBytes(pid: number): number {
@@ -40,6 +40,37 @@ export function cpuSeconds(pid: number): number {
   // Fields after the command name, which is in parentheses and may itself hold spaces.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The command name of a process (/proc/<pid>/comm), or undefined when it is gone. */
+export function processName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The direct children of a process, optionally only those with the given command name: how the
+ * bench finds workerd, which Miniflare spawns and the bench never sees.
+ */
+export function childPids(parent: number, name?: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid ...": the name may hold spaces and parentheses, so split at the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    if (ppid === parent && (name === undefined || comm === name)) found.push(Number(entry));
+  }
+  return found;
 }
 
 /** CPU time all processes on the machine have used so far (busy = not idle, not iowait), in seconds. */

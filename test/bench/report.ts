@@ -1,5 +1,6 @@
-// The printed result: an aligned table (Omnia | baseline | ratio), the turn journal's cost (Omnia's
-// load with the journal off | in memory | in Redis) and the resume figures, the three targets with
+// The printed result: an aligned table (Omnia | baseline | ratio, and edge | edge/Omnia when the
+// edge placement ran), the turn journal's cost (Omnia's
+// load with the journal off | in memory | in Redis) and the resume figures, the four targets with
 // met / NOT met, and one BENCH_JSON line for machines. A missed target is reported, never an exit code.
 import type { IdleResult } from "./idle-connections.js";
 import type { LoadResult } from "./load.js";
@@ -19,13 +20,17 @@ export interface BenchParams {
   resumeSessions: number;
   resumeConcurrency: number;
   resumeSeed: number;
+  /** The edge placement's phases run (no --no-edge). */
+  edge: boolean;
 }
 
 export interface BenchResults {
   params: BenchParams;
   machine: Record<string, string | number>;
-  load: { omnia?: LoadResult; baseline?: LoadResult };
-  latency: { omnia?: PacedResult; baseline?: PacedResult };
+  load: { omnia?: LoadResult; baseline?: LoadResult; edge?: LoadResult };
+  latency: { omnia?: PacedResult; baseline?: PacedResult; edge?: PacedResult };
+  /** The Worker bundle the edge placement ran (esbuild, minified), raw and gzipped. */
+  edgeBundle?: { bytes: number; gzipBytes: number };
   idle: { omnia?: IdleResult; baseline?: IdleResult };
   /**
    * Omnia's load phase with the turn journal off, in Redis (runtime sessions there too), and off
@@ -42,6 +47,7 @@ const TARGET_FRAMES_RATIO = 0.5;
 const TARGET_IDLE_BYTES = 16 * KIB;
 const TARGET_ADDED_P99_MS = 5;
 const TARGET_SESSIONS = 1000;
+const TARGET_BUNDLE_GZIP_BYTES = MIB;
 // Above this, something else on the machine competed with the run enough to say so.
 const SHARED_MACHINE_CORES = 0.25;
 // Above this p99 of (actual - scheduled send), the paced phase was not paced as planned.
@@ -52,8 +58,12 @@ interface Row {
   label: string;
   omnia: Cell;
   baseline: Cell;
+  /** The edge placement; its ratio (when `ratio` or `edgeRatio`) is edge / Omnia, the Node sidecar. */
+  edge?: Cell;
   digits: number;
   ratio?: boolean;
+  /** Only the edge / Omnia ratio (CPU rows, where Omnia / baseline compares different work). */
+  edgeRatio?: boolean;
 }
 
 export function printReport(r: BenchResults): void {
@@ -66,47 +76,63 @@ export function printReport(r: BenchResults): void {
   const saturatedAdded = difference(lo?.latencyMs, lb?.latencyMs);
   const added = difference(po?.latencyMs, pb?.latencyMs);
   const addedFirstChunk = difference(po?.firstChunkMs, pb?.firstChunkMs);
+  const le = r.load.edge;
+  const pe = r.latency.edge;
+  const bundle = r.edgeBundle;
+  const edgeSaturatedAdded = difference(le?.latencyMs, lb?.latencyMs);
+  const edgeAdded = difference(pe?.latencyMs, pb?.latencyMs);
+  const edgeAddedFirstChunk = difference(pe?.firstChunkMs, pb?.firstChunkMs);
+  // The edge columns and its own rows only when the edge ran (not with --no-edge).
+  const showEdge = r.params.edge;
+  const holders = `facade / bare server${showEdge ? " / workerd" : ""}`;
 
   const rows: Row[] = [
-    { label: "load: sessions open", omnia: lo?.sessions, baseline: lb?.sessions, digits: 0 },
-    { label: "load: turns/s", omnia: lo?.turnsPerSecond, baseline: lb?.turnsPerSecond, digits: 0, ratio: true },
-    { label: "load: frames/s", omnia: lo?.framesPerSecond, baseline: lb?.framesPerSecond, digits: 0, ratio: true },
-    { label: "load: frames per turn", omnia: lo?.framesPerTurn, baseline: lb?.framesPerTurn, digits: 2 },
-    { label: "load: saturated latency p50 (ms)", omnia: lo?.latencyMs.p50, baseline: lb?.latencyMs.p50, digits: 2, ratio: true },
-    { label: "load: saturated latency p99 (ms)", omnia: lo?.latencyMs.p99, baseline: lb?.latencyMs.p99, digits: 2, ratio: true },
-    { label: "load: saturated added p50 (ms)", omnia: saturatedAdded?.p50, baseline: undefined, digits: 2 },
-    { label: "load: saturated added p99 (ms)", omnia: saturatedAdded?.p99, baseline: undefined, digits: 2 },
-    { label: "load: failures", omnia: lo?.failures, baseline: lb?.failures, digits: 0 },
-    { label: "load: CPU cores, bench client", omnia: lo?.cpuCores.bench_client, baseline: lb?.cpuCores.bench_client, digits: 2 },
-    { label: "load: CPU cores, facade / bare server", omnia: lo?.cpuCores.facade, baseline: lb?.cpuCores.baseline, digits: 2 },
-    { label: "load: CPU cores, runtime", omnia: lo?.cpuCores.runtime, baseline: undefined, digits: 2 },
-    { label: "load: CPU cores, other processes", omnia: lo?.cpuCores.other_processes, baseline: lb?.cpuCores.other_processes, digits: 2 },
-    { label: "load: CPU cores, whole machine", omnia: lo?.cpuCores.machine, baseline: lb?.cpuCores.machine, digits: 2 },
-    { label: "paced: sessions open", omnia: po?.sessions, baseline: pb?.sessions, digits: 0 },
-    { label: "paced: turns measured", omnia: po?.turns, baseline: pb?.turns, digits: 0 },
-    { label: "paced: turn latency p50 (ms)", omnia: po?.latencyMs.p50, baseline: pb?.latencyMs.p50, digits: 2, ratio: true },
-    { label: "paced: turn latency p99 (ms)", omnia: po?.latencyMs.p99, baseline: pb?.latencyMs.p99, digits: 2, ratio: true },
-    { label: "paced: added latency p50 (ms)", omnia: added?.p50, baseline: undefined, digits: 2 },
-    { label: "paced: added latency p99 (ms)", omnia: added?.p99, baseline: undefined, digits: 2 },
-    { label: "paced: first chunk p50 (ms)", omnia: po?.firstChunkMs.p50, baseline: pb?.firstChunkMs.p50, digits: 2, ratio: true },
-    { label: "paced: first chunk p99 (ms)", omnia: po?.firstChunkMs.p99, baseline: pb?.firstChunkMs.p99, digits: 2, ratio: true },
-    { label: "paced: failures", omnia: po?.failures, baseline: pb?.failures, digits: 0 },
-    { label: "paced: CPU cores, facade / bare server", omnia: po?.cpuCores.facade, baseline: pb?.cpuCores.baseline, digits: 2 },
-    { label: "paced: CPU cores, runtime", omnia: po?.cpuCores.runtime, baseline: undefined, digits: 2 },
-    { label: "paced: CPU cores, other processes", omnia: po?.cpuCores.other_processes, baseline: pb?.cpuCores.other_processes, digits: 2 },
+    { label: "load: sessions open", omnia: lo?.sessions, baseline: lb?.sessions, edge: le?.sessions, digits: 0 },
+    { label: "load: turns/s", omnia: lo?.turnsPerSecond, baseline: lb?.turnsPerSecond, edge: le?.turnsPerSecond, digits: 0, ratio: true },
+    { label: "load: frames/s", omnia: lo?.framesPerSecond, baseline: lb?.framesPerSecond, edge: le?.framesPerSecond, digits: 0, ratio: true },
+    { label: "load: frames per turn", omnia: lo?.framesPerTurn, baseline: lb?.framesPerTurn, edge: le?.framesPerTurn, digits: 2 },
+    { label: "load: saturated latency p50 (ms)", omnia: lo?.latencyMs.p50, baseline: lb?.latencyMs.p50, edge: le?.latencyMs.p50, digits: 2, ratio: true },
+    { label: "load: saturated latency p99 (ms)", omnia: lo?.latencyMs.p99, baseline: lb?.latencyMs.p99, edge: le?.latencyMs.p99, digits: 2, ratio: true },
+    { label: "load: saturated added p50 (ms)", omnia: saturatedAdded?.p50, baseline: undefined, edge: edgeSaturatedAdded?.p50, digits: 2 },
+    { label: "load: saturated added p99 (ms)", omnia: saturatedAdded?.p99, baseline: undefined, edge: edgeSaturatedAdded?.p99, digits: 2 },
+    { label: "load: failures", omnia: lo?.failures, baseline: lb?.failures, edge: le?.failures, digits: 0 },
+    { label: "load: CPU cores, bench client", omnia: lo?.cpuCores.bench_client, baseline: lb?.cpuCores.bench_client, edge: le?.cpuCores.bench_client, digits: 2 },
+    { label: `load: CPU cores, ${holders}`, omnia: lo?.cpuCores.facade, baseline: lb?.cpuCores.baseline, edge: le?.cpuCores.workerd, digits: 2, edgeRatio: true },
+    { label: "load: CPU cores, Miniflare host (Node)", omnia: undefined, baseline: undefined, edge: le?.cpuCores.edge_host, digits: 2 },
+    { label: "load: CPU cores, runtime", omnia: lo?.cpuCores.runtime, baseline: undefined, edge: le?.cpuCores.runtime, digits: 2, edgeRatio: true },
+    { label: "load: CPU cores, other processes", omnia: lo?.cpuCores.other_processes, baseline: lb?.cpuCores.other_processes, edge: le?.cpuCores.other_processes, digits: 2 },
+    { label: "load: CPU cores, whole machine", omnia: lo?.cpuCores.machine, baseline: lb?.cpuCores.machine, edge: le?.cpuCores.machine, digits: 2 },
+    { label: "paced: sessions open", omnia: po?.sessions, baseline: pb?.sessions, edge: pe?.sessions, digits: 0 },
+    { label: "paced: turns measured", omnia: po?.turns, baseline: pb?.turns, edge: pe?.turns, digits: 0 },
+    { label: "paced: turn latency p50 (ms)", omnia: po?.latencyMs.p50, baseline: pb?.latencyMs.p50, edge: pe?.latencyMs.p50, digits: 2, ratio: true },
+    { label: "paced: turn latency p99 (ms)", omnia: po?.latencyMs.p99, baseline: pb?.latencyMs.p99, edge: pe?.latencyMs.p99, digits: 2, ratio: true },
+    { label: "paced: added latency p50 (ms)", omnia: added?.p50, baseline: undefined, edge: edgeAdded?.p50, digits: 2 },
+    { label: "paced: added latency p99 (ms)", omnia: added?.p99, baseline: undefined, edge: edgeAdded?.p99, digits: 2 },
+    { label: "paced: first chunk p50 (ms)", omnia: po?.firstChunkMs.p50, baseline: pb?.firstChunkMs.p50, edge: pe?.firstChunkMs.p50, digits: 2, ratio: true },
+    { label: "paced: first chunk p99 (ms)", omnia: po?.firstChunkMs.p99, baseline: pb?.firstChunkMs.p99, edge: pe?.firstChunkMs.p99, digits: 2, ratio: true },
+    { label: "paced: failures", omnia: po?.failures, baseline: pb?.failures, edge: pe?.failures, digits: 0 },
+    { label: `paced: CPU cores, ${holders}`, omnia: po?.cpuCores.facade, baseline: pb?.cpuCores.baseline, edge: pe?.cpuCores.workerd, digits: 2, edgeRatio: true },
+    { label: "paced: CPU cores, Miniflare host (Node)", omnia: undefined, baseline: undefined, edge: pe?.cpuCores.edge_host, digits: 2 },
+    { label: "paced: CPU cores, runtime", omnia: po?.cpuCores.runtime, baseline: undefined, edge: pe?.cpuCores.runtime, digits: 2, edgeRatio: true },
+    { label: "paced: CPU cores, other processes", omnia: po?.cpuCores.other_processes, baseline: pb?.cpuCores.other_processes, edge: pe?.cpuCores.other_processes, digits: 2 },
     { label: "idle: connections held", omnia: io?.stillOpen, baseline: ib?.stillOpen, digits: 0 },
     { label: "idle: RSS before (MiB)", omnia: mib(io?.rssBeforeBytes), baseline: mib(ib?.rssBeforeBytes), digits: 1 },
     { label: "idle: RSS after (MiB)", omnia: mib(io?.rssAfterBytes), baseline: mib(ib?.rssAfterBytes), digits: 1 },
     { label: "idle: KiB per connection", omnia: kib(io?.bytesPerConnection), baseline: kib(ib?.bytesPerConnection), digits: 2, ratio: true },
     { label: "idle: runtime RSS change (MiB)", omnia: mib(io?.otherRssDeltaBytes.runtime), baseline: undefined, digits: 1 },
+    { label: "edge: Worker bundle (KiB)", omnia: undefined, baseline: undefined, edge: kib(bundle?.bytes), digits: 1 },
+    { label: "edge: Worker bundle gzipped (KiB)", omnia: undefined, baseline: undefined, edge: kib(bundle?.gzipBytes), digits: 1 },
   ];
 
-  const body = rows.map((row) => [
-    row.label,
-    fmt(row.omnia, row.digits),
-    fmt(row.baseline, row.digits),
-    row.ratio ? fmt(ratio(row.omnia, row.baseline), 2) : "",
-  ]);
+  const body = rows
+    .filter((row) => showEdge || row.omnia !== undefined || row.baseline !== undefined)
+    .map((row) => [
+      row.label,
+      fmt(row.omnia, row.digits),
+      fmt(row.baseline, row.digits),
+      row.ratio ? fmt(ratio(row.omnia, row.baseline), 2) : "",
+      ...(showEdge ? [fmt(row.edge, row.digits), row.ratio || row.edgeRatio ? fmt(ratio(row.edge, row.omnia), 2) : ""] : []),
+    ]);
 
   const p = r.params;
   console.log("");
@@ -114,8 +140,13 @@ export function printReport(r: BenchResults): void {
   console.log(`load: ${p.sessions} sessions, closed loop, ${p.warmupSeconds} s warm-up + ${p.seconds} s measured`);
   console.log(`paced: ${p.sessions} sessions, ${p.latencyRate} turns/s in all (seed ${p.latencySeed}), ${p.warmupSeconds} s warm-up + ${p.latencySeconds} s measured`);
   console.log(`idle: ${p.idle} connections`);
+  if (showEdge) {
+    console.log("edge: the same runtime (gRPC-web bridge, bearer token) and the facade as a Worker in workerd (Miniflare),");
+    console.log("  each session's socket in a Durable Object, its turn journal in the object's isolate (no Upstash);");
+    console.log("  load and paced as above, against the same baseline; edge/Omnia = edge / Node sidecar");
+  }
   console.log("");
-  printTable(["metric", "Omnia", "baseline", "ratio"], body);
+  printTable(["metric", "Omnia", "baseline", "ratio", ...(showEdge ? ["edge", "edge/Omnia"] : [])], body);
   console.log("");
 
   const jOff = r.journalLoad.off;
@@ -199,6 +230,8 @@ export function printReport(r: BenchResults): void {
     ["Omnia load (journal in Redis)", jRedis?.cpuCores],
     ["Omnia load (journal off, sessions in Redis)", jOffRedis?.cpuCores],
     ["resume", rs?.cpuCores],
+    ["edge load", le?.cpuCores],
+    ["edge paced", pe?.cpuCores],
   ] as const;
   for (const [name, cores] of windows) {
     const others = cores?.other_processes ?? 0;
@@ -206,7 +239,7 @@ export function printReport(r: BenchResults): void {
       console.log(`  note: other processes used ${fmt(others, 2)} cores during the ${name} window: its figures are off`);
     }
   }
-  for (const [name, paced] of [["Omnia", po], ["baseline", pb]] as const) {
+  for (const [name, paced] of [["Omnia", po], ["baseline", pb], ["edge", pe]] as const) {
     if (!paced) continue;
     if (paced.sendLagMs.p99 > SCHEDULE_SLIP_MS || paced.delayedSends > 0) {
       console.log(
@@ -244,6 +277,27 @@ export function printReport(r: BenchResults): void {
     resume_failures: rs?.failures ?? null,
     resume_ended_before_reconnect: rs?.endedBeforeReconnect ?? null,
     resume_live_follows: rs?.liveFollows ?? null,
+    // No Upstash: each session's turn journal lives in its Durable Object's isolate.
+    edge: showEdge ? { load: le ?? null, latency: pe ?? null, bundle: bundle ?? null, journal: "durable-object-isolate" } : null,
+    edge_turns_per_s: le?.turnsPerSecond ?? null,
+    edge_frames_per_s: le?.framesPerSecond ?? null,
+    edge_ratio_vs_sidecar: ratio(le?.framesPerSecond, lo?.framesPerSecond) ?? null,
+    edge_turns_ratio_vs_sidecar: ratio(le?.turnsPerSecond, lo?.turnsPerSecond) ?? null,
+    edge_load_latency_ms_p50: le?.latencyMs.p50 ?? null,
+    edge_load_latency_ms_p99: le?.latencyMs.p99 ?? null,
+    edge_load_failures: le?.failures ?? null,
+    edge_load_cpu_cores_workerd: le?.cpuCores.workerd ?? null,
+    edge_load_cpu_cores_miniflare_host: le?.cpuCores.edge_host ?? null,
+    edge_load_cpu_cores_runtime: le?.cpuCores.runtime ?? null,
+    edge_paced_latency_ms_p50: pe?.latencyMs.p50 ?? null,
+    edge_paced_latency_ms_p99: pe?.latencyMs.p99 ?? null,
+    edge_paced_added_ms_p50: edgeAdded?.p50 ?? null,
+    edge_paced_added_ms_p99: edgeAdded?.p99 ?? null,
+    edge_paced_added_first_chunk_ms_p50: edgeAddedFirstChunk?.p50 ?? null,
+    edge_paced_added_first_chunk_ms_p99: edgeAddedFirstChunk?.p99 ?? null,
+    edge_paced_failures: pe?.failures ?? null,
+    worker_bundle_bytes: bundle?.bytes ?? null,
+    worker_bundle_gzip_bytes: bundle?.gzipBytes ?? null,
     pacedAddedLatencyMs: added ?? null,
     pacedAddedFirstChunkMs: addedFirstChunk ?? null,
     saturatedAddedLatencyMs: saturatedAdded ?? null,
@@ -264,6 +318,7 @@ function evaluateTargets(r: BenchResults, added: { p50: number; p99: number } | 
   const sessions = pacedSessions ?? r.params.sessions;
   const atSessions = sessions === TARGET_SESSIONS ? "" : ` (measured at ${sessions} sessions, target is for ${TARGET_SESSIONS})`;
   const verdict = (v: number | undefined, ok: (x: number) => boolean) => (v === undefined || !Number.isFinite(v) ? null : ok(v));
+  const gzipBytes = r.edgeBundle?.gzipBytes;
   return {
     framesRatio: {
       value: framesRatio ?? null,
@@ -282,6 +337,14 @@ function evaluateTargets(r: BenchResults, added: { p50: number; p99: number } | 
       threshold: TARGET_ADDED_P99_MS,
       met: verdict(added?.p99, (x) => x < TARGET_ADDED_P99_MS),
       text: `p99 added latency under ${TARGET_ADDED_P99_MS} ms at ${TARGET_SESSIONS} sessions (paced, ${r.params.latencyRate} turns/s): ${fmt(added?.p99, 2)} ms${atSessions}`,
+    },
+    workerBundleGzip: {
+      value: gzipBytes ?? null,
+      threshold: TARGET_BUNDLE_GZIP_BYTES,
+      met: verdict(gzipBytes, (x) => x < TARGET_BUNDLE_GZIP_BYTES),
+      text: r.params.edge
+        ? `Worker bundle under 1 MiB gzipped: ${fmt(kib(gzipBytes), 1)} KiB gzipped (${fmt(kib(r.edgeBundle?.bytes), 1)} KiB raw)`
+        : "Worker bundle under 1 MiB gzipped: not built (--no-edge)",
     },
   };
 }

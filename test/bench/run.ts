@@ -1,8 +1,10 @@
 // `npm run bench`: load, paced latency and idle-connection figures for Omnia and a bare ws
-// baseline, side by side, plus what the turn journal costs (Omnia's load with the journal off, in
-// memory, in Redis) and how fast a dropped client resumes. Each phase gets freshly started
-// targets, one target at a time so they never compete for the two cores. Not part of `npm test`:
-// it takes minutes and its figures depend on the machine.
+// baseline, side by side, the load and paced latency of the edge placement (the same facade as a
+// Worker in workerd, the runtime over gRPC-web) beside Omnia's Node sidecar, plus what the turn
+// journal costs (Omnia's load with the journal off, in memory, in Redis) and how fast a dropped
+// client resumes. Each phase gets freshly started targets, one target at a time so they never
+// compete for the two cores. Not part of `npm test`: it takes minutes and its figures depend on
+// the machine.
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.js";
@@ -15,19 +17,22 @@ import { startTarget, type JournalMode, type Target, type TargetName } from "./t
 
 const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] [--latency-seconds S]
                      [--latency-seed X] [--warmup S] [--idle M] [--batch B]
-                     [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--timeout S]
+                     [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--no-edge]
+                     [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
   --latency-seconds  measured seconds of paced latency per target (default 15)
-  --latency-seed     seed of the paced schedule, the same for both targets (default 1)
+  --latency-seed     seed of the paced schedule, the same for every target (default 1)
   --warmup           unmeasured seconds before each measured window (default 2)
   --idle             idle connections per target in the memory phase (default 10000)
   --batch            connections opened at a time (default 200)
   --resume-sessions  sessions that cut their socket mid-turn and resume, Redis journal (default 200)
   --resume-concurrency  of those, how many at a time (default 20)
   --resume-seed      seed of where each of them cuts (default 1)
-  --timeout          hard limit for the whole run in seconds (default: computed, about 8 min)`;
+  --no-edge          skip the edge placement (Worker in workerd through Miniflare): its load and
+                     paced latency phases and the Worker bundle size
+  --timeout          hard limit for the whole run in seconds (default: computed, about 9 min)`;
 
 const START_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -35,11 +40,15 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const TURN_TIMEOUT_MS = 30_000;
 const IDLE_SETTLE_MS = 4_000;
 
+// Starting the edge bundles the Worker and boots workerd: more than a Node process takes.
+const EDGE_START_ALLOWANCE_S = 60;
+
 // Module-wide so every way out, including an unexpected throw, stops what was started.
 const cleanup = new Cleanup();
 
 function parseParams(): { params: BenchParams; timeoutSeconds: number } {
   const { values } = parseArgs({
+    allowNegative: true, // --no-edge
     options: {
       sessions: { type: "string", default: "1000" },
       seconds: { type: "string", default: "10" },
@@ -52,6 +61,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       "resume-sessions": { type: "string", default: "200" },
       "resume-concurrency": { type: "string", default: "20" },
       "resume-seed": { type: "string", default: "1" },
+      edge: { type: "boolean", default: true },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -85,13 +95,16 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     resumeSessions: int("resume-sessions", values["resume-sessions"], 1),
     resumeConcurrency: int("resume-concurrency", values["resume-concurrency"], 1),
     resumeSeed: int("resume-seed", values["resume-seed"], 0),
+    edge: values.edge,
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
   // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
-  // sessions), two paced, two idle, one resume.
+  // sessions), two paced, two idle, one resume; with the edge, one more load and paced each.
+  const loadAndPaced = params.edge ? 3 : 2;
   const computed =
     260 +
-    2 * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) +
+    (params.edge ? EDGE_START_ALLOWANCE_S : 0) +
+    loadAndPaced * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) +
     3 * (params.warmupSeconds + params.seconds) +
     Math.ceil(params.idle / 100) +
     Math.ceil(params.resumeSessions / 10);
@@ -173,8 +186,17 @@ async function main(): Promise<number> {
       turnTimeoutMs: TURN_TIMEOUT_MS,
       processes: t.processes,
     });
-  for (const name of ["baseline", "omnia"] as const) {
-    await phase("load", name, async (t) => void (results.load[name] = await load(t)));
+  // The edge only when asked for (the default): the same load on the Worker in workerd, its
+  // Worker bundle's size noted from the first start.
+  const withEdge = (names: Array<"baseline" | "omnia">): TargetName[] => (params.edge ? [...names, "edge"] : names);
+  const noteBundle = (t: Target) => {
+    if (t.bundle) results.edgeBundle ??= t.bundle;
+  };
+  for (const name of withEdge(["baseline", "omnia"])) {
+    await phase("load", name, async (t) => {
+      noteBundle(t);
+      results.load[name] = await load(t);
+    });
   }
   // The cost of the turn journal: the same load on Omnia with it off and in Redis. Omnia's main
   // load figure above is the journal in memory (the default), so it is not measured twice. With
@@ -205,8 +227,9 @@ async function main(): Promise<number> {
     },
     "redis",
   );
-  for (const name of ["baseline", "omnia"] as const) {
+  for (const name of withEdge(["baseline", "omnia"])) {
     await phase("paced latency", name, async (t) => {
+      noteBundle(t);
       results.latency[name] = await runPaced({
         url: t.wsUrl,
         sessions: params.sessions,

@@ -1,8 +1,11 @@
-// Starts the two targets as child processes: Omnia (real runtime with the mock provider plus the
-// real Node facade) and the bare `ws` baseline. Each start is fresh, in its own temp dir. Omnia
+// Starts the targets as child processes: Omnia (real runtime with the mock provider plus the real
+// Node facade), the bare `ws` baseline, and the edge placement (the same runtime with its gRPC-web
+// bridge, plus the facade as a Worker in workerd through Miniflare, in edge-host.ts). Each start
+// is fresh, in its own temp dir. Omnia
 // runs with its turn journal off, in the facade's memory (the default), or in a redis-server
 // started for it alone (facade and runtime both pointed at it); and, to tell the journal's cost
 // from the session store's, with the journal off and only the runtime's sessions in Redis.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,10 +14,10 @@ import { freePort } from "../../shared/net/free-port.js";
 import { startRedis } from "../helpers/redis-server.js";
 import { BenchSocket } from "./bench-socket.js";
 import type { Cleanup } from "./cleanup.js";
-import { GC_ON_SIGNAL_NODE_OPTIONS } from "./proc-status.js";
+import { childPids, GC_ON_SIGNAL_NODE_OPTIONS } from "./proc-status.js";
 import { writeBenchAgent } from "./workload.js";
 
-export type TargetName = "omnia" | "baseline";
+export type TargetName = "omnia" | "baseline" | "edge";
 /** Where Omnia's facade keeps the turn journal (OMNIA_TURN_JOURNAL, OMNIA_REDIS_URL). */
 export type JournalMode = "off" | "memory" | "redis";
 
@@ -24,6 +27,8 @@ export interface Target {
   /** The process that holds the server side of the client sockets. */
   holder: { name: string; pid: number };
   processes: Array<{ name: string; pid: number }>;
+  /** The edge only: the Worker bundle workerd runs (esbuild, minified), raw and gzipped. */
+  bundle?: { bytes: number; gzipBytes: number };
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,7 @@ export function startTarget(
   journal: JournalMode = "memory",
   sessionsInRedis = journal === "redis",
 ): Promise<Target> {
+  if (name === "edge") return startEdge(cleanup, startTimeoutMs);
   return name === "omnia" ? startOmnia(cleanup, startTimeoutMs, journal, sessionsInRedis || journal === "redis") : startBaseline(cleanup, startTimeoutMs);
 }
 
@@ -120,6 +126,132 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number, journal: Jou
       await stopServer();
     },
   };
+}
+
+/**
+ * The edge placement: the runtime as for Omnia, with its gRPC-web bridge on loopback behind a
+ * bearer token (as startLocalRuntimes runs it), and the edge facade (startEdgeFacade: the Worker
+ * bundled by esbuild, in workerd through Miniflare) pointed at it. No Upstash: each session's
+ * turn journal lives in its Durable Object's isolate. Miniflare's Node side runs in edge-host.ts,
+ * a process of its own, and workerd is its child; both are measured, workerd holds the sockets.
+ */
+async function startEdge(cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
+  const dir = cleanup.dir(mkdtempSync(join(tmpdir(), "omnia-bench-edge-")));
+  const agentEnv = writeBenchAgent(dir);
+  const bridgeToken = randomBytes(24).toString("base64url");
+  const [grpcPort, healthPort, grpcWebPort, port] = await distinctPorts(4);
+  const logDir = join(dir, "logs");
+  const runtime = cleanup.process(
+    startOmniaProcess({
+      name: "runtime",
+      entry: "runtime/main.ts",
+      logDir,
+      env: {
+        OMNIA_AGENT_NAME: "bench",
+        OMNIA_NAMESPACE: "default",
+        LOG_LEVEL: "warn",
+        NODE_OPTIONS: TARGET_NODE_OPTIONS,
+        ...agentEnv,
+        OMNIA_GRPC_HOST: "127.0.0.1",
+        OMNIA_GRPC_PORT: String(grpcPort),
+        OMNIA_HEALTH_PORT: String(healthPort),
+        OMNIA_GRPC_WEB_HOST: "127.0.0.1",
+        OMNIA_GRPC_WEB_PORT: String(grpcWebPort),
+        OMNIA_BRIDGE_TOKEN: bridgeToken,
+      },
+    }),
+  );
+  const procs: OmniaProcess[] = [runtime];
+  let workerd: number | undefined;
+  const stopAll = async () => {
+    // The facade first (its host disposes of workerd), then what it may have left, then the runtime.
+    if (procs[1]) await cleanup.stop([procs[1]]);
+    if (workerd !== undefined) await cleanup.killGrandchild(workerd);
+    await cleanup.stop([runtime]);
+  };
+  const wsUrl = `ws://127.0.0.1:${port}/ws`;
+  let bundle: { bytes: number; gzipBytes: number };
+  try {
+    await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, startTimeoutMs, runtime.exited);
+    const host = cleanup.process(
+      startOmniaProcess({
+        name: "edge-host",
+        entry: "test/bench/edge-host.ts",
+        logDir,
+        env: {
+          BENCH_EDGE_PORT: String(port),
+          BENCH_EDGE_VARS: JSON.stringify({
+            OMNIA_AGENT_NAME: "bench",
+            OMNIA_NAMESPACE: "default",
+            OMNIA_RUNTIME_URL: `http://127.0.0.1:${grpcWebPort}`,
+            OMNIA_BRIDGE_TOKEN: bridgeToken,
+            // Limits far above the load, as for Omnia: the bench measures throughput, not the limiter.
+            OMNIA_RATE_LIMIT: "100000",
+            OMNIA_RATE_BURST: "100000",
+          }),
+        },
+      }),
+    );
+    procs.push(host);
+    const ready = await edgeReady(host, startTimeoutMs, Promise.race(procs.map((p) => p.exited)));
+    bundle = { bytes: ready.bundleBytes, gzipBytes: ready.gzipBytes };
+    const found = childPids(host.pid, "workerd");
+    if (found.length !== 1 || found[0] === undefined) throw new Error(`expected one workerd child of the edge host (pid ${host.pid}), found ${found.length}`);
+    workerd = found[0];
+    cleanup.grandchild(workerd, "workerd");
+    await waitForSession(wsUrl, startTimeoutMs, Promise.race(procs.map((p) => p.exited)));
+  } catch (err) {
+    const tails = logTails(procs);
+    await stopAll();
+    throw new Error(`the edge placement did not start: ${(err as Error).message}\n${tails}`);
+  }
+  const host = procs[1] as OmniaProcess;
+  return {
+    name: "edge",
+    wsUrl,
+    holder: { name: "workerd", pid: workerd },
+    processes: [
+      { name: "runtime", pid: runtime.pid },
+      { name: "edge_host", pid: host.pid },
+      { name: "workerd", pid: workerd },
+    ],
+    bundle,
+    async stop() {
+      await stopAll();
+      cleanup.removeDir(dir);
+    },
+  };
+}
+
+/** The edge host's `EDGE_READY {...}` line: workerd serves, and how big the Worker bundle is. */
+function edgeReady(
+  host: OmniaProcess,
+  timeoutMs: number,
+  died: Promise<unknown>,
+): Promise<{ url: string; port: number; bundleBytes: number; gzipBytes: number }> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString("utf8");
+      const m = /^EDGE_READY (\{.*\})$/m.exec(seen);
+      if (!m?.[1]) return;
+      done();
+      resolve(JSON.parse(m[1]) as { url: string; port: number; bundleBytes: number; gzipBytes: number });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no EDGE_READY from the edge host within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      host.child.stdout?.off("data", onData);
+    };
+    host.child.stdout?.on("data", onData);
+    void died.then(() => {
+      done();
+      reject(new Error("a process of the edge placement exited during start-up"));
+    });
+  });
 }
 
 async function startBaseline(cleanup: Cleanup, startTimeoutMs: number): Promise<Target> {
