@@ -44,6 +44,8 @@ function facadeContainer(inputs: AgentRuntimeInputs): V1Container {
   return {
     name: FACADE_CONTAINER,
     image: facade?.image ?? settings.images.facade,
+    // Our image runs the role its first argument names; an image of the user's own is left as it is.
+    ...(facade?.image === undefined ? { args: ["facade"] } : {}),
     imagePullPolicy: settings.imagePullPolicy,
     ports: [
       { name: PORT_NAMES.facade, containerPort: facade?.port ?? PORTS.facade, protocol: "TCP" },
@@ -69,6 +71,7 @@ function runtimeContainer(inputs: AgentRuntimeInputs, edge: boolean): V1Containe
   return {
     name: RUNTIME_CONTAINER,
     image: framework?.image ?? settings.images.runtime,
+    ...(framework?.image === undefined ? { args: ["runtime"] } : {}),
     imagePullPolicy: settings.imagePullPolicy,
     ports: [
       { name: PORT_NAMES.grpc, containerPort: PORTS.grpc, protocol: "TCP" },

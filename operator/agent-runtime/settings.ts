@@ -5,6 +5,7 @@ export interface OperatorSettings {
 }
 
 export const DEFAULT_SETTINGS: OperatorSettings = {
-  images: { facade: "omnia-facade:latest", runtime: "omnia-runtime:latest" },
+  // One image for every role (Dockerfile); the container's first argument picks the role.
+  images: { facade: "omnia:latest", runtime: "omnia:latest" },
   imagePullPolicy: "IfNotPresent",
 };

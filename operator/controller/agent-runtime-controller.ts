@@ -1,0 +1,130 @@
+// The AgentRuntime controller: informers feed a work queue keyed "namespace/name"; events on owned
+// objects requeue their owner, events on referenced objects requeue their users (ReferenceIndex).
+// Informers run in every replica (a standby has a warm cache); only the Lease holder reconciles.
+import { CoordinationV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { OperatorSettings } from "../agent-runtime/settings.js";
+import { AgentRuntimeReconciler } from "../reconcilers/agent-runtime.js";
+import { OWNED_KINDS, type WatchedKind } from "../reconcilers/cluster-reader.js";
+import { cacheReader, type KindInformer, makeInformers } from "./informers.js";
+import { LeaderElector } from "./leader-election.js";
+import { ReferenceIndex, refKey } from "./reference-index.js";
+import { WorkQueue, type WorkQueueOptions } from "./work-queue.js";
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  log: Logger;
+  /** The Lease this controller campaigns for. */
+  lease: { namespace: string; name: string; identity: string; leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  queue?: Omit<WorkQueueOptions, "onError">;
+  /** While leading, every AgentRuntime is requeued this often (drift nobody told us about). Default 10 min. */
+  resyncMs?: number;
+  /** Pause before restarting an informer whose list or watch failed. Default 1 s. */
+  informerRestartMs?: number;
+  newToken?: () => string;
+  settings?: OperatorSettings;
+}
+
+const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+
+export class AgentRuntimeController {
+  readonly index = new ReferenceIndex();
+  readonly queue: WorkQueue;
+  /** Reconciles run by this controller (all replicas share the cluster, so tests tell them apart by this). */
+  reconciles = 0;
+  private readonly informers: Map<WatchedKind, KindInformer>;
+  private readonly elector: LeaderElector;
+  private readonly reconciler: AgentRuntimeReconciler;
+  private stopping = false;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+  private resync: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ControllerOptions) {
+    const kc = options.kubeConfig;
+    const log = options.log;
+    this.informers = makeInformers(kc);
+    this.reconciler = new AgentRuntimeReconciler({
+      reader: cacheReader(this.informers),
+      objects: KubernetesObjectApi.makeApiClient(kc),
+      custom: kc.makeApiClient(CustomObjectsApi),
+      index: this.index,
+      log,
+      newToken: options.newToken ?? (() => randomBytes(32).toString("base64url")),
+      ...(options.settings ? { settings: options.settings } : {}),
+    });
+    this.queue = new WorkQueue((key) => {
+      this.reconciles++;
+      return this.reconciler.reconcile(key);
+    }, {
+      ...options.queue,
+      onError: (key, err, retryInMs) => log.warn({ agent: key, err: err instanceof Error ? err.message : String(err), retryInMs }, "reconcile failed; retrying"),
+    });
+    this.elector = new LeaderElector(kc.makeApiClient(CoordinationV1Api), {
+      ...options.lease,
+      onStartedLeading: () => {
+        log.info({ identity: options.lease.identity }, "leading: reconciling");
+        this.requeueAll();
+        this.queue.start();
+        this.resync = setInterval(() => this.requeueAll(), options.resyncMs ?? 600_000);
+      },
+      onStoppedLeading: async () => {
+        log.info({ identity: options.lease.identity }, "no longer leading: reconciling stops");
+        clearInterval(this.resync);
+        await this.queue.stop();
+      },
+      onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "leader election"),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  /** Starts the informers (resolves once their caches are filled), then campaigns for the Lease. */
+  async start(): Promise<void> {
+    for (const [kind, informer] of this.informers) this.wire(kind, informer);
+    await Promise.all([...this.informers.values()].map((i) => i.start()));
+    this.elector.start();
+  }
+
+  /** Stops reconciling (the current pass finishes), releases the Lease, stops the informers. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.restarts) clearTimeout(t);
+    await this.elector.stop();
+    await this.queue.shutDown();
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+
+  private requeueAll(): void {
+    for (const agent of this.informers.get("AgentRuntime")!.list()) this.queue.add(keyOf(agent));
+  }
+
+  private wire(kind: WatchedKind, informer: KindInformer): void {
+    const onChange = (object: KubernetesObject) => this.requeueFor(kind, object);
+    informer.on("add", onChange);
+    informer.on("update", onChange);
+    informer.on("delete", onChange);
+    informer.on("error", (err: unknown) => {
+      if (this.stopping) return;
+      this.options.log.warn({ kind, err: err instanceof Error ? err.message : String(err) }, "watch failed; restarting");
+      const timer = setTimeout(() => {
+        this.restarts.delete(timer);
+        if (!this.stopping) informer.start().catch(() => undefined);
+      }, this.options.informerRestartMs ?? 1000);
+      this.restarts.add(timer);
+    });
+  }
+
+  private requeueFor(kind: WatchedKind, object: KubernetesObject): void {
+    if (kind === "AgentRuntime") return this.queue.add(keyOf(object));
+    const ns = object.metadata?.namespace ?? "";
+    if ((OWNED_KINDS as readonly string[]).includes(kind)) {
+      for (const owner of object.metadata?.ownerReferences ?? []) {
+        if (owner.kind === "AgentRuntime" && owner.controller) this.queue.add(`${ns}/${owner.name}`);
+      }
+    }
+    for (const user of this.index.usersOf(refKey(kind, ns, object.metadata?.name ?? ""))) this.queue.add(user);
+  }
+}

@@ -1,0 +1,205 @@
+// The AgentRuntime reconciler: resolve the agent and its references from the caches, compute the
+// objects with the pure desired(), apply the changed ones (server-side apply as `omnia-operator`),
+// delete what it owns and no longer wants, and apply status computed by the pure status().
+// Idempotent: a pass over an unchanged world sends nothing.
+import {
+  ApiException,
+  type CustomObjectsApi,
+  type KubernetesObject,
+  type KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+  type V1Secret,
+  type V1Service,
+} from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { AgentRuntime } from "../../shared/manifests/agent-runtime.js";
+import { OMNIA_API_GROUP, OMNIA_API_VERSION } from "../../shared/manifests/meta.js";
+import { type Condition, mergeConditions } from "../agent-runtime/conditions.js";
+import { bridgeTokenSecretName, PATHS } from "../agent-runtime/constants.js";
+import { contentHash } from "../agent-runtime/content-hash.js";
+import { desired, type DesiredObject } from "../agent-runtime/desired.js";
+import { edgeFacade } from "../agent-runtime/inputs.js";
+import type { OperatorSettings } from "../agent-runtime/settings.js";
+import { agentRuntimeStatus, CONDITION_TYPES } from "../agent-runtime/status.js";
+import type { ReferenceIndex } from "../controller/reference-index.js";
+import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
+import { type ClusterReader, OWNED_KINDS, type WatchedKind } from "./cluster-reader.js";
+import { containsFields, sameJson } from "./compare.js";
+
+export const FIELD_MANAGER = "omnia-operator";
+/** Hash of what we last applied: a field we stopped sending changes it, so the object is applied again. */
+export const APPLIED_HASH_ANNOTATION = "omnia.altairalabs.ai/applied-hash";
+
+export interface AgentRuntimeReconcilerDeps {
+  reader: ClusterReader;
+  objects: KubernetesObjectApi;
+  custom: CustomObjectsApi;
+  index: ReferenceIndex;
+  log: Logger;
+  newToken: () => string;
+  now?: () => Date;
+  settings?: OperatorSettings;
+}
+
+const isCode = (err: unknown, code: number) => err instanceof ApiException && err.code === code;
+
+function withAppliedHash(object: DesiredObject): KubernetesObject {
+  const hash = contentHash(JSON.stringify(object));
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
+}
+
+function ownedBy(object: KubernetesObject, uid: string): boolean {
+  return (object.metadata?.ownerReferences ?? []).some((o) => o.uid === uid && o.controller === true);
+}
+
+export class AgentRuntimeReconciler {
+  constructor(private readonly deps: AgentRuntimeReconcilerDeps) {}
+
+  /** Reconciles `namespace/name`; throws on API errors so the queue retries with backoff. */
+  async reconcile(key: string): Promise<void> {
+    const [namespace, name] = key.split("/") as [string, string];
+    const { reader, index, log } = this.deps;
+    const raw = reader.get("AgentRuntime", namespace, name);
+    if (!raw || raw.metadata?.deletionTimestamp) {
+      index.remove(key); // its objects go with it (owner references)
+      return;
+    }
+    const parsed = parseClusterObject(raw);
+    if (!parsed.ok || parsed.object.kind !== "AgentRuntime") {
+      const message = parsed.ok ? "not an AgentRuntime" : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      log.warn({ agent: key, message }, "invalid AgentRuntime");
+      index.set(key, []);
+      await this.applyStatus(raw, this.invalidSpecStatus(raw, message));
+      return;
+    }
+    const agent = parsed.object;
+    const refs = resolveAgentReferences(agent, reader);
+    index.set(key, refs.refs);
+
+    let observed: { deployment?: V1Deployment; service?: V1Service } = {
+      deployment: reader.get("Deployment", namespace, name) as V1Deployment | undefined,
+      service: reader.get("Service", namespace, name) as V1Service | undefined,
+    };
+    if (refs.resolved) {
+      // A broken reference leaves what runs in place: the last good configuration keeps serving.
+      const bridgeToken = edgeFacade(refs.resolved) ? await this.bridgeToken(agent) : undefined;
+      const objects = desired({ resolved: refs.resolved, ...(bridgeToken !== undefined ? { bridgeToken } : {}), ...(this.deps.settings ? { settings: this.deps.settings } : {}) });
+      observed = await this.applyObjects(agent, objects);
+      await this.pruneObjects(agent, objects);
+    }
+    const status = agentRuntimeStatus({
+      agent,
+      ...(refs.resolved ? { promptPack: refs.resolved.promptPack } : {}),
+      observed,
+      references: refs.readiness,
+      previousConditions: previousConditions(raw),
+      now: this.now(),
+    });
+    await this.applyStatus(raw, status);
+  }
+
+  private now(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  /** The token in the existing Secret, else a new one (read through to the API: the cache may lag our own create). */
+  private async bridgeToken(agent: AgentRuntime): Promise<string> {
+    const { namespace, name } = agent.metadata;
+    const secretName = bridgeTokenSecretName(name);
+    let secret = this.deps.reader.get("Secret", namespace, secretName) as V1Secret | undefined;
+    if (!secret) {
+      try {
+        secret = (await this.deps.objects.read({ apiVersion: "v1", kind: "Secret", metadata: { name: secretName, namespace } })) as V1Secret;
+      } catch (err) {
+        if (!isCode(err, 404)) throw err;
+      }
+    }
+    const existing = secret?.data?.[PATHS.bridgeTokenKey];
+    if (existing !== undefined && existing !== "") return Buffer.from(existing, "base64").toString("utf8");
+    return this.deps.newToken();
+  }
+
+  private async applyObjects(agent: AgentRuntime, objects: DesiredObject[]): Promise<{ deployment?: V1Deployment; service?: V1Service }> {
+    const { reader, objects: api, log } = this.deps;
+    const observed: { deployment?: V1Deployment; service?: V1Service } = {};
+    for (const object of objects) {
+      const body = withAppliedHash(object);
+      const current = reader.get(object.kind as WatchedKind, agent.metadata.namespace, object.metadata.name);
+      let result: KubernetesObject;
+      if (current && containsFields(current, body)) {
+        result = current;
+      } else {
+        result = await api.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+        log.info({ agent: `${agent.metadata.namespace}/${agent.metadata.name}`, kind: object.kind, name: object.metadata.name }, current ? "applied change" : "created");
+      }
+      if (object.kind === "Deployment") observed.deployment = result as V1Deployment;
+      if (object.kind === "Service") observed.service = result as V1Service;
+    }
+    return observed;
+  }
+
+  /** Deletes what this agent owns and no longer wants (e.g. the HPA once autoscaling is off). */
+  private async pruneObjects(agent: AgentRuntime, objects: DesiredObject[]): Promise<void> {
+    const uid = agent.metadata.uid;
+    if (typeof uid !== "string") return;
+    const wanted = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+    for (const kind of OWNED_KINDS) {
+      for (const object of this.deps.reader.list(kind, agent.metadata.namespace)) {
+        const name = object.metadata?.name ?? "";
+        if (!ownedBy(object, uid) || wanted.has(`${kind}/${name}`)) continue;
+        try {
+          await this.deps.objects.delete({ apiVersion: object.apiVersion, kind, metadata: { name, namespace: agent.metadata.namespace } });
+          this.deps.log.info({ agent: `${agent.metadata.namespace}/${agent.metadata.name}`, kind, name }, "deleted (no longer desired)");
+        } catch (err) {
+          if (!isCode(err, 404)) throw err;
+        }
+      }
+    }
+  }
+
+  private invalidSpecStatus(raw: KubernetesObject, message: string): Record<string, unknown> {
+    const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
+    const conditions = mergeConditions(
+      previousConditions(raw),
+      [{ type: CONDITION_TYPES.ready, status: "False", reason: "InvalidSpec", message: `fix the AgentRuntime: ${message}` }],
+      this.now(),
+      generation,
+    );
+    return { phase: "Failed", conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) };
+  }
+
+  /** Applies status through the status subresource, unless it is what is there already. */
+  private async applyStatus(raw: KubernetesObject, status: object): Promise<void> {
+    const current = (raw as { status?: unknown }).status;
+    const next = JSON.parse(JSON.stringify(status)) as unknown;
+    if (current !== undefined && sameJson(current, next)) return;
+    const namespace = raw.metadata!.namespace!;
+    const name = raw.metadata!.name!;
+    await this.deps.custom.patchNamespacedCustomObjectStatus(
+      {
+        group: OMNIA_API_GROUP,
+        version: OMNIA_API_VERSION.split("/")[1]!,
+        namespace,
+        plural: "agentruntimes",
+        name,
+        body: { apiVersion: OMNIA_API_VERSION, kind: "AgentRuntime", metadata: { name, namespace }, status: next },
+        fieldManager: FIELD_MANAGER,
+        force: true,
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
+    );
+  }
+}
+
+const isCondition = (value: unknown): value is Condition =>
+  typeof value === "object" &&
+  value !== null &&
+  ["type", "status", "reason", "message", "lastTransitionTime"].every((k) => typeof (value as Record<string, unknown>)[k] === "string");
+
+/** The conditions in the stored status; anything malformed there is dropped (and rewritten). */
+function previousConditions(raw: KubernetesObject): Condition[] | undefined {
+  const status = (raw as { status?: { conditions?: unknown } }).status;
+  return Array.isArray(status?.conditions) ? status.conditions.filter(isCondition) : undefined;
+}
