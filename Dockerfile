@@ -3,7 +3,7 @@
 #   docker build -t omnia .                                 # all roles; pick one with the command
 #   docker run omnia operator | facade | runtime
 #   docker build --target facade  -t omnia-facade .         # the same layers with CMD ["facade"]
-#   docker build --target runtime -t omnia-runtime .        # (the operator's default agent images)
+#   docker build --target runtime -t omnia-runtime .
 #
 # The TypeScript entries are bundled at build time with esbuild (a devDependency, only in the build
 # stage): our own code becomes one ESM file per role, npm packages stay external and come from

@@ -1,14 +1,20 @@
 // The AgentRuntime controller: informers feed a work queue keyed "namespace/name"; events on owned
 // objects requeue their owner, events on referenced objects requeue their users (ReferenceIndex).
+// The same queue carries PromptPacks ("PromptPack/namespace/name", requeued by their ConfigMap) and
+// Providers ("Provider/namespace/name", requeued by their credential Secret, watched one by one in
+// ProviderSecretWatches) for their own status, so every reconciler runs under the one Lease.
 // Informers run in every replica (a standby has a warm cache); only the Lease holder reconciles.
 import { CoordinationV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
 import { AgentRuntimeReconciler } from "../reconcilers/agent-runtime.js";
+import { packConfigMapName, PromptPackReconciler } from "../reconcilers/prompt-pack.js";
+import { ProviderReconciler, referencedSecretName } from "../reconcilers/provider.js";
 import { OWNED_KINDS, type WatchedKind } from "../reconcilers/cluster-reader.js";
 import { cacheReader, type KindInformer, makeInformers } from "./informers.js";
 import { LeaderElector } from "./leader-election.js";
+import { ProviderSecretWatches } from "./provider-secrets.js";
 import { ReferenceIndex, refKey } from "./reference-index.js";
 import { WorkQueue, type WorkQueueOptions } from "./work-queue.js";
 
@@ -27,6 +33,10 @@ export interface ControllerOptions {
 }
 
 const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+/** Queue key of a PromptPack (agents' keys have no kind prefix). */
+export const promptPackKey = (namespace: string, name: string) => `PromptPack/${namespace}/${name}`;
+/** Queue key of a Provider. */
+export const providerKey = (namespace: string, name: string) => `Provider/${namespace}/${name}`;
 
 export class AgentRuntimeController {
   readonly index = new ReferenceIndex();
@@ -36,6 +46,9 @@ export class AgentRuntimeController {
   private readonly informers: Map<WatchedKind, KindInformer>;
   private readonly elector: LeaderElector;
   private readonly reconciler: AgentRuntimeReconciler;
+  private readonly promptPacks: PromptPackReconciler;
+  private readonly providers: ProviderReconciler;
+  private readonly providerSecrets: ProviderSecretWatches;
   private stopping = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
   private resync: NodeJS.Timeout | undefined;
@@ -53,12 +66,27 @@ export class AgentRuntimeController {
       newToken: options.newToken ?? (() => randomBytes(32).toString("base64url")),
       ...(options.settings ? { settings: options.settings } : {}),
     });
+    this.promptPacks = new PromptPackReconciler({ reader: cacheReader(this.informers), custom: kc.makeApiClient(CustomObjectsApi), log });
+    this.providerSecrets = new ProviderSecretWatches(
+      kc,
+      (namespace, name) => this.requeueSecretUsers(namespace, name),
+      (err) => log.warn({ kind: "Secret", err: err instanceof Error ? err.message : String(err) }, "watch failed; restarting"),
+      options.informerRestartMs,
+    );
+    this.providers = new ProviderReconciler({
+      reader: cacheReader(this.informers),
+      secret: (namespace, name) => this.providerSecrets.get(namespace, name),
+      custom: kc.makeApiClient(CustomObjectsApi),
+      log,
+    });
     this.queue = new WorkQueue((key) => {
       this.reconciles++;
+      if (key.startsWith("PromptPack/")) return this.promptPacks.reconcile(key.slice("PromptPack/".length));
+      if (key.startsWith("Provider/")) return this.providers.reconcile(key.slice("Provider/".length));
       return this.reconciler.reconcile(key);
     }, {
       ...options.queue,
-      onError: (key, err, retryInMs) => log.warn({ agent: key, err: err instanceof Error ? err.message : String(err), retryInMs }, "reconcile failed; retrying"),
+      onError: (key, err, retryInMs) => log.warn({ key, err: err instanceof Error ? err.message : String(err), retryInMs }, "reconcile failed; retrying"),
     });
     this.elector = new LeaderElector(kc.makeApiClient(CoordinationV1Api), {
       ...options.lease,
@@ -95,10 +123,13 @@ export class AgentRuntimeController {
     await this.elector.stop();
     await this.queue.shutDown();
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    await this.providerSecrets.stop();
   }
 
   private requeueAll(): void {
     for (const agent of this.informers.get("AgentRuntime")!.list()) this.queue.add(keyOf(agent));
+    for (const pack of this.informers.get("PromptPack")!.list()) this.queue.add(`PromptPack/${keyOf(pack)}`);
+    for (const provider of this.informers.get("Provider")!.list()) this.queue.add(`Provider/${keyOf(provider)}`);
   }
 
   private wire(kind: WatchedKind, informer: KindInformer): void {
@@ -117,14 +148,45 @@ export class AgentRuntimeController {
     });
   }
 
+  /** A Provider's Secret changed: its Providers and the agents using them. */
+  private requeueSecretUsers(namespace: string, secret: string): void {
+    for (const provider of this.informers.get("Provider")!.list(namespace)) {
+      if (referencedSecretName(provider) !== secret) continue;
+      const name = provider.metadata?.name ?? "";
+      this.queue.add(providerKey(namespace, name));
+      for (const user of this.index.usersOf(refKey("Provider", namespace, name))) this.queue.add(user);
+    }
+  }
+
+  /** Stops watching Secrets no Provider references any more. */
+  private retainProviderSecrets(): void {
+    const wanted = new Set<string>();
+    for (const provider of this.informers.get("Provider")!.list()) {
+      const secret = referencedSecretName(provider);
+      if (secret !== undefined) wanted.add(`${provider.metadata?.namespace ?? ""}/${secret}`);
+    }
+    this.providerSecrets.retain(wanted);
+  }
+
   private requeueFor(kind: WatchedKind, object: KubernetesObject): void {
     if (kind === "AgentRuntime") return this.queue.add(keyOf(object));
     const ns = object.metadata?.namespace ?? "";
+    const name = object.metadata?.name ?? "";
+    if (kind === "PromptPack") this.queue.add(promptPackKey(ns, name));
+    if (kind === "Provider") {
+      this.queue.add(providerKey(ns, name));
+      this.retainProviderSecrets();
+    }
+    if (kind === "ConfigMap") {
+      for (const pack of this.informers.get("PromptPack")!.list(ns)) {
+        if (packConfigMapName(pack) === name) this.queue.add(promptPackKey(ns, pack.metadata?.name ?? ""));
+      }
+    }
     if ((OWNED_KINDS as readonly string[]).includes(kind)) {
       for (const owner of object.metadata?.ownerReferences ?? []) {
         if (owner.kind === "AgentRuntime" && owner.controller) this.queue.add(`${ns}/${owner.name}`);
       }
     }
-    for (const user of this.index.usersOf(refKey(kind, ns, object.metadata?.name ?? ""))) this.queue.add(user);
+    for (const user of this.index.usersOf(refKey(kind, ns, name))) this.queue.add(user);
   }
 }

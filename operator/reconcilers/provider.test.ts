@@ -1,0 +1,120 @@
+// The Provider reconciler, run by the operator's controller against the in-process API server with
+// the real client-node: a Provider's credential Secret (a user's, not labelled as ours) is watched,
+// and its status follows the Secret.
+import { KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eventually } from "../../test/helpers/eventually.js";
+import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
+import { AgentRuntimeController, providerKey } from "../controller/agent-runtime-controller.js";
+import { yamlObjects } from "../testing/yaml-dir.js";
+
+const AR = "omnia.altairalabs.ai/v1alpha1";
+const ns = "default";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WRITES = ["create", "update", "patch", "delete"];
+
+type Status = { phase?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string }> };
+const statusOf = (server: KubeTestServer, name: string) => server.state.get(AR, "Provider", name, ns)?.status as Status | undefined;
+const conditionOf = (server: KubeTestServer, name: string, type: string) => statusOf(server, name)?.conditions?.find((c) => c.type === type);
+
+async function settled(controller: AgentRuntimeController, quietMs = 300): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const now = controller.reconciles;
+    if (now === last && controller.queue.length === 0) return;
+    last = now;
+    await sleep(quietMs);
+  }
+}
+
+describe("Provider reconciler", () => {
+  let server: KubeTestServer;
+  let controller: AgentRuntimeController;
+  let api: KubernetesObjectApi;
+
+  beforeAll(async () => {
+    server = await startKubeTestServer({ crds: await yamlObjects<KubeObject>("deploy/crds") });
+    api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
+    for (const object of await yamlObjects<KubeObject>("deploy/examples")) await api.create(object as KubernetesObject);
+    controller = new AgentRuntimeController({
+      kubeConfig: server.kubeConfig(),
+      log: pino({ level: "silent" }),
+      lease: { namespace: "omnia-system", name: "omnia-operator", identity: "only", leaseDurationSeconds: 2, renewDeadlineMs: 1000, retryPeriodMs: 100 },
+      queue: { baseDelayMs: 50, maxDelayMs: 1000 },
+      informerRestartMs: 100,
+    });
+    await controller.start();
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await server?.close();
+  });
+
+  it("reports the example mock Provider Ready: it needs no credential, so there is no SecretFound", async () => {
+    await eventually(async () => {
+      expect(statusOf(server, "mock")).toMatchObject({ phase: "Ready", observedGeneration: 1 });
+      expect(conditionOf(server, "mock", "CredentialConfigured")).toMatchObject({ status: "True", reason: "NotRequired" });
+    });
+    expect(conditionOf(server, "mock", "SecretFound")).toBeUndefined();
+    expect(server.state.get(AR, "Provider", "mock", ns)!.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: "omnia-operator", operation: "Apply", subresource: "status" }),
+    );
+  });
+
+  it("reports a missing Secret as SecretFound=False; creating it flips SecretFound=True and requeues the agents using the Provider", async () => {
+    await api.create({
+      apiVersion: AR,
+      kind: "Provider",
+      metadata: { name: "claude", namespace: ns },
+      spec: { type: "claude", role: "llm", model: "claude-sonnet-4-5", credential: { secretRef: { name: "claude-key" } } },
+    } as KubernetesObject);
+    const agent = server.state.get(AR, "AgentRuntime", "assistant", ns)!;
+    const spec = { ...(agent.spec as Record<string, unknown>), providers: [{ name: "llm", providerRef: { name: "claude" } }] };
+    await api.create({ apiVersion: AR, kind: "AgentRuntime", metadata: { name: "keyed", namespace: ns }, spec } as KubernetesObject);
+    await eventually(async () => {
+      expect(conditionOf(server, "claude", "SecretFound")).toMatchObject({ status: "False", reason: "SecretNotFound", message: 'Secret "claude-key" not found in namespace default' });
+      expect(conditionOf(server, "claude", "CredentialConfigured")).toMatchObject({ status: "True", reason: "SecretRef" });
+      expect(statusOf(server, "claude")).toMatchObject({ phase: "Error" });
+      expect(server.state.get("apps/v1", "Deployment", "keyed", ns)).toBeDefined();
+    });
+    await settled(controller);
+
+    const added = vi.spyOn(controller.queue, "add");
+    await api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "claude-key", namespace: ns }, data: { ANTHROPIC_API_KEY: Buffer.from("sk-test").toString("base64") } } as KubernetesObject);
+    await eventually(async () => {
+      expect(conditionOf(server, "claude", "SecretFound")).toMatchObject({ status: "True", reason: "SecretFound" });
+      expect(statusOf(server, "claude")).toMatchObject({ phase: "Ready" });
+    });
+    expect(added).toHaveBeenCalledWith(providerKey(ns, "claude"));
+    expect(added).toHaveBeenCalledWith(`${ns}/keyed`);
+    added.mockRestore();
+
+    // A key that is not there is reported as such.
+    server.state.mutate("v1", "Secret", "claude-key", ns, (s) => {
+      s.data = { other: Buffer.from("x").toString("base64") };
+    });
+    await eventually(async () => expect(conditionOf(server, "claude", "SecretFound")).toMatchObject({ status: "False", reason: "KeyNotFound" }));
+  });
+
+  it("reports a Provider its schema rejects as Error with reason InvalidSpec", async () => {
+    await api.create({ apiVersion: AR, kind: "Provider", metadata: { name: "odd", namespace: ns }, spec: { type: "nonsense" } } as KubernetesObject);
+    await eventually(async () => {
+      expect(statusOf(server, "odd")).toMatchObject({ phase: "Error" });
+      expect(conditionOf(server, "odd", "CredentialConfigured")).toMatchObject({ status: "False", reason: "InvalidSpec", message: expect.stringContaining('spec.type: "nonsense" is not one of') });
+    });
+  });
+
+  it("writes no status on a second pass over unchanged Providers, and reads nothing from the API", async () => {
+    await settled(controller);
+    server.resetCalls();
+    const before = controller.reconciles;
+    controller.queue.add(providerKey(ns, "claude"));
+    controller.queue.add(providerKey(ns, "mock"));
+    controller.queue.add(providerKey(ns, "odd"));
+    await eventually(async () => expect(controller.reconciles).toBeGreaterThanOrEqual(before + 3));
+    await settled(controller);
+    expect(server.calls.filter((c) => WRITES.includes(c.verb) && c.resource !== "leases")).toEqual([]);
+    expect(server.countCalls({ verb: "get" }) + server.countCalls({ verb: "list" })).toBe(server.countCalls({ verb: "get", resource: "leases" }));
+  });
+});
