@@ -3,17 +3,16 @@
 // what it made.
 import { join } from "node:path";
 import { KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../test/helpers/eventually.js";
 import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
 import { HASH_ANNOTATIONS } from "../agent-runtime/constants.js";
+import { settled, testController, WRITES } from "../testing/controller-harness.js";
 import { yamlObjects } from "../testing/yaml-dir.js";
 import { AgentRuntimeController } from "./agent-runtime-controller.js";
 
 const AR = "omnia.altairalabs.ai/v1alpha1";
 const ns = "default";
-const silent = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const yamlDir = (dir: string) => yamlObjects<KubeObject>(dir);
@@ -25,28 +24,9 @@ async function startServer(): Promise<KubeTestServer> {
   return server;
 }
 
-function startController(server: KubeTestServer, identity: string): AgentRuntimeController {
-  return new AgentRuntimeController({
-    kubeConfig: server.kubeConfig(),
-    log: silent,
-    lease: { namespace: "omnia-system", name: "omnia-operator", identity, leaseDurationSeconds: 2, renewDeadlineMs: 1000, retryPeriodMs: 100 },
-    queue: { baseDelayMs: 50, maxDelayMs: 1000 },
-    informerRestartMs: 100,
-  });
-}
+const startController = (server: KubeTestServer, identity: string) => testController(server, identity);
 
-const WRITES = ["create", "update", "patch", "delete"] as const;
 
-/** Waits until the controller has had nothing to do for a while. */
-async function settled(controller: AgentRuntimeController, quietMs = 300): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const now = controller.reconciles;
-    if (now === last && controller.queue.length === 0) return;
-    last = now;
-    await sleep(quietMs);
-  }
-}
 
 function markAvailable(server: KubeTestServer, name: string): void {
   server.state.mutate("apps/v1", "Deployment", name, ns, (d) => {

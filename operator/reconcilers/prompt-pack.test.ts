@@ -2,18 +2,16 @@
 // the real client-node: the deploy/examples manifests go in, and the PromptPack's status (and the
 // agent using it) show what it made of its ConfigMap.
 import { KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../test/helpers/eventually.js";
 import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
 import { HASH_ANNOTATIONS } from "../agent-runtime/constants.js";
 import { AgentRuntimeController, promptPackKey } from "../controller/agent-runtime-controller.js";
 import { yamlObjects } from "../testing/yaml-dir.js";
+import { settled, testController, WRITES } from "../testing/controller-harness.js";
 
 const AR = "omnia.altairalabs.ai/v1alpha1";
 const ns = "default";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const WRITES = ["create", "update", "patch", "delete"];
 
 type Status = { phase?: string; activeVersion?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string; lastTransitionTime: string }> };
 const statusOf = (server: KubeTestServer, kind: string, name: string) => server.state.get(AR, kind, name, ns)?.status as Status | undefined;
@@ -22,15 +20,6 @@ const deployment = (server: KubeTestServer) => server.state.get("apps/v1", "Depl
 const packHash = (server: KubeTestServer) =>
   (deployment(server)?.spec as { template: { metadata: { annotations: Record<string, string> } } } | undefined)?.template.metadata.annotations[HASH_ANNOTATIONS.pack];
 
-async function settled(controller: AgentRuntimeController, quietMs = 300): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const now = controller.reconciles;
-    if (now === last && controller.queue.length === 0) return;
-    last = now;
-    await sleep(quietMs);
-  }
-}
 
 describe("PromptPack reconciler", () => {
   let server: KubeTestServer;
@@ -43,12 +32,7 @@ describe("PromptPack reconciler", () => {
     api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
     for (const object of await yamlObjects<KubeObject>("deploy/examples")) await api.create(object as KubernetesObject);
     goodPackJson = (server.state.get("v1", "ConfigMap", "assistant-pack", ns)!.data as Record<string, string>)["pack.json"]!;
-    controller = new AgentRuntimeController({
-      kubeConfig: server.kubeConfig(),
-      log: pino({ level: "silent" }),
-      lease: { namespace: "omnia-system", name: "omnia-operator", identity: "only", leaseDurationSeconds: 2, renewDeadlineMs: 1000, retryPeriodMs: 100 },
-      queue: { baseDelayMs: 50, maxDelayMs: 1000 },
-    });
+    controller = testController(server);
     await controller.start();
   });
   afterAll(async () => {

@@ -2,31 +2,20 @@
 // the real client-node: a Provider's credential Secret (a user's, not labelled as ours) is watched,
 // and its status follows the Secret.
 import { KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eventually } from "../../test/helpers/eventually.js";
 import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
 import { AgentRuntimeController, providerKey } from "../controller/agent-runtime-controller.js";
 import { yamlObjects } from "../testing/yaml-dir.js";
+import { settled, testController, WRITES } from "../testing/controller-harness.js";
 
 const AR = "omnia.altairalabs.ai/v1alpha1";
 const ns = "default";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const WRITES = ["create", "update", "patch", "delete"];
 
 type Status = { phase?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string }> };
 const statusOf = (server: KubeTestServer, name: string) => server.state.get(AR, "Provider", name, ns)?.status as Status | undefined;
 const conditionOf = (server: KubeTestServer, name: string, type: string) => statusOf(server, name)?.conditions?.find((c) => c.type === type);
 
-async function settled(controller: AgentRuntimeController, quietMs = 300): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const now = controller.reconciles;
-    if (now === last && controller.queue.length === 0) return;
-    last = now;
-    await sleep(quietMs);
-  }
-}
 
 describe("Provider reconciler", () => {
   let server: KubeTestServer;
@@ -37,13 +26,7 @@ describe("Provider reconciler", () => {
     server = await startKubeTestServer({ crds: await yamlObjects<KubeObject>("deploy/crds") });
     api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
     for (const object of await yamlObjects<KubeObject>("deploy/examples")) await api.create(object as KubernetesObject);
-    controller = new AgentRuntimeController({
-      kubeConfig: server.kubeConfig(),
-      log: pino({ level: "silent" }),
-      lease: { namespace: "omnia-system", name: "omnia-operator", identity: "only", leaseDurationSeconds: 2, renewDeadlineMs: 1000, retryPeriodMs: 100 },
-      queue: { baseDelayMs: 50, maxDelayMs: 1000 },
-      informerRestartMs: 100,
-    });
+    controller = testController(server);
     await controller.start();
   });
   afterAll(async () => {
