@@ -14,3 +14,10 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   const normalized = parsed.origin;
   return allowed.some((entry) => entry === normalized || entry === origin);
 }
+
+/** OMNIA_ALLOWED_ORIGINS as both placements read it: empty for none, `*` for any, else a comma list. */
+export function parseAllowedOrigins(raw: string | undefined): AllowedOrigins {
+  const origins = raw?.trim();
+  if (!origins) return [];
+  return origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean);
+}

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { parseDuration } from "../../shared/config/duration.js";
 import { DEFAULT_LIMITS, type FacadeLimits } from "../core/facade-options.js";
-import type { AllowedOrigins } from "../core/origin-policy.js";
+import { parseAllowedOrigins, type AllowedOrigins } from "../core/origin-policy.js";
 
 export interface EdgeConfig {
   agent: { name: string; namespace: string };
@@ -55,13 +55,12 @@ export function parseEdgeConfig(env: Record<string, unknown>): EdgeConfig {
   if ((e.UPSTASH_REDIS_REST_URL === undefined) !== (e.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     throw new EdgeConfigError("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together: set both or neither");
   }
-  const origins = e.OMNIA_ALLOWED_ORIGINS?.trim();
   return {
     agent: { name: e.OMNIA_AGENT_NAME, namespace: e.OMNIA_NAMESPACE },
     runtimeUrl: e.OMNIA_RUNTIME_URL,
     bridgeToken: e.OMNIA_BRIDGE_TOKEN,
     upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } : undefined,
-    allowedOrigins: !origins ? [] : origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: parseAllowedOrigins(e.OMNIA_ALLOWED_ORIGINS),
     limits: {
       ...DEFAULT_LIMITS,
       ...(e.OMNIA_MAX_FRAME_BYTES !== undefined ? { maxFrameBytes: e.OMNIA_MAX_FRAME_BYTES } : {}),

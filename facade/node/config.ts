@@ -3,7 +3,7 @@
 import * as v from "valibot";
 import { parseDuration } from "../../shared/config/duration.js";
 import { DEFAULT_LIMITS, type FacadeLimits } from "../core/facade-options.js";
-import type { AllowedOrigins } from "../core/origin-policy.js";
+import { parseAllowedOrigins, type AllowedOrigins } from "../core/origin-policy.js";
 
 export interface AgentRoute {
   namespace: string;
@@ -87,14 +87,13 @@ function redisUrl(env: Env): string | undefined {
 }
 
 export function loadNodeFacadeConfig(env: Env): NodeFacadeConfig {
-  const origins = env.OMNIA_ALLOWED_ORIGINS?.trim();
   const healthPort = read(env, "OMNIA_HEALTH_PORT", Port, -1);
   return {
     host: env.OMNIA_FACADE_HOST || "127.0.0.1",
     port: read(env, "PORT", Port, read(env, "OMNIA_FACADE_PORT", Port, 8080)),
     healthPort: healthPort < 0 ? undefined : healthPort,
     agents: agentRoutes(env),
-    allowedOrigins: !origins ? [] : origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: parseAllowedOrigins(env.OMNIA_ALLOWED_ORIGINS),
     limits: {
       maxFrameBytes: read(env, "OMNIA_MAX_FRAME_BYTES", Positive, DEFAULT_LIMITS.maxFrameBytes),
       ratePerSecond: read(env, "OMNIA_RATE_LIMIT", Positive, DEFAULT_LIMITS.ratePerSecond),

@@ -45,7 +45,8 @@ export class MemoryTurnJournal implements TurnJournal {
       throw new Error(`journal append out of order: seq ${first.seq} after ${turn.lastSeq}`);
     }
     for (const entry of entries) {
-      journal.entries.push({ ...entry });
+      // Handed over by its writer, which never changes it again; reads hand out copies.
+      journal.entries.push(entry);
       turn.lastSeq = entry.seq;
       if (entry.end) turn.running = false;
     }

@@ -52,12 +52,21 @@ export function startTarget(
   return name === "omnia" ? startOmnia(cleanup, startTimeoutMs, journal, sessionsInRedis || journal === "redis") : startBaseline(cleanup, startTimeoutMs);
 }
 
+const BENCH_PROCESS_ENV = { OMNIA_AGENT_NAME: "bench", OMNIA_NAMESPACE: "default", LOG_LEVEL: "warn", NODE_OPTIONS: TARGET_NODE_OPTIONS };
+// Limits far above the load, so the bench measures throughput, not the rate limiter.
+const UNLIMITED = { OMNIA_RATE_LIMIT: "100000", OMNIA_RATE_BURST: "100000" };
+
+/** The bench agent's runtime process, as every Omnia placement runs it. */
+function startBenchRuntime(cleanup: Cleanup, logDir: string, agentEnv: Record<string, string>, env: Record<string, string>): OmniaProcess {
+  return cleanup.process(startOmniaProcess({ name: "runtime", entry: "runtime/main.ts", logDir, env: { ...BENCH_PROCESS_ENV, ...agentEnv, ...env } }));
+}
+
 async function startOmnia(cleanup: Cleanup, startTimeoutMs: number, journal: JournalMode, sessionsInRedis: boolean): Promise<Target> {
   const dir = cleanup.dir(mkdtempSync(join(tmpdir(), "omnia-bench-")));
   const agentEnv = writeBenchAgent(dir);
   let stopRedis: (() => Promise<void>) | undefined;
   let redis: { name: string; pid: number } | undefined;
-  const common = { OMNIA_AGENT_NAME: "bench", OMNIA_NAMESPACE: "default", LOG_LEVEL: "warn", NODE_OPTIONS: TARGET_NODE_OPTIONS };
+  const common = BENCH_PROCESS_ENV;
   const runtimeRedis: Record<string, string> = {};
   const facadeRedis: Record<string, string> = {};
   if (sessionsInRedis) {
@@ -72,20 +81,7 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number, journal: Jou
   }
   const [grpcPort, healthPort, port] = await distinctPorts(3);
   const logDir = join(dir, "logs");
-  const runtime = cleanup.process(
-    startOmniaProcess({
-      name: "runtime",
-      entry: "runtime/main.ts",
-      logDir,
-      env: {
-        ...common,
-        ...agentEnv,
-        ...runtimeRedis,
-        OMNIA_GRPC_PORT: String(grpcPort),
-        OMNIA_HEALTH_PORT: String(healthPort),
-      },
-    }),
-  );
+  const runtime = startBenchRuntime(cleanup, logDir, agentEnv, { ...runtimeRedis, OMNIA_GRPC_PORT: String(grpcPort), OMNIA_HEALTH_PORT: String(healthPort) });
   const facade = cleanup.process(
     startOmniaProcess({
       name: "facade",
@@ -96,9 +92,7 @@ async function startOmnia(cleanup: Cleanup, startTimeoutMs: number, journal: Jou
         ...facadeRedis,
         OMNIA_RUNTIME_ADDRESS: `127.0.0.1:${grpcPort}`,
         PORT: String(port),
-        // Limits far above the load so the bench measures throughput, not the rate limiter.
-        OMNIA_RATE_LIMIT: "100000",
-        OMNIA_RATE_BURST: "100000",
+        ...UNLIMITED,
         OMNIA_MAX_CONNECTIONS: "50000",
         OMNIA_TURN_JOURNAL: journal === "off" ? "off" : "on",
       },
@@ -141,26 +135,14 @@ async function startEdge(cleanup: Cleanup, startTimeoutMs: number): Promise<Targ
   const bridgeToken = randomBytes(24).toString("base64url");
   const [grpcPort, healthPort, grpcWebPort, port] = await distinctPorts(4);
   const logDir = join(dir, "logs");
-  const runtime = cleanup.process(
-    startOmniaProcess({
-      name: "runtime",
-      entry: "runtime/main.ts",
-      logDir,
-      env: {
-        OMNIA_AGENT_NAME: "bench",
-        OMNIA_NAMESPACE: "default",
-        LOG_LEVEL: "warn",
-        NODE_OPTIONS: TARGET_NODE_OPTIONS,
-        ...agentEnv,
-        OMNIA_GRPC_HOST: "127.0.0.1",
-        OMNIA_GRPC_PORT: String(grpcPort),
-        OMNIA_HEALTH_PORT: String(healthPort),
-        OMNIA_GRPC_WEB_HOST: "127.0.0.1",
-        OMNIA_GRPC_WEB_PORT: String(grpcWebPort),
-        OMNIA_BRIDGE_TOKEN: bridgeToken,
-      },
-    }),
-  );
+  const runtime = startBenchRuntime(cleanup, logDir, agentEnv, {
+    OMNIA_GRPC_HOST: "127.0.0.1",
+    OMNIA_GRPC_PORT: String(grpcPort),
+    OMNIA_HEALTH_PORT: String(healthPort),
+    OMNIA_GRPC_WEB_HOST: "127.0.0.1",
+    OMNIA_GRPC_WEB_PORT: String(grpcWebPort),
+    OMNIA_BRIDGE_TOKEN: bridgeToken,
+  });
   const procs: OmniaProcess[] = [runtime];
   let workerd: number | undefined;
   const stopAll = async () => {
@@ -185,9 +167,7 @@ async function startEdge(cleanup: Cleanup, startTimeoutMs: number): Promise<Targ
             OMNIA_NAMESPACE: "default",
             OMNIA_RUNTIME_URL: `http://127.0.0.1:${grpcWebPort}`,
             OMNIA_BRIDGE_TOKEN: bridgeToken,
-            // Limits far above the load, as for Omnia: the bench measures throughput, not the limiter.
-            OMNIA_RATE_LIMIT: "100000",
-            OMNIA_RATE_BURST: "100000",
+            ...UNLIMITED,
           }),
         },
       }),
