@@ -49,6 +49,8 @@ export const HASH_ANNOTATIONS = {
   tools: "omnia.altairalabs.ai/tools-hash",
   mockConfig: "omnia.altairalabs.ai/mock-config-hash",
   bridgeToken: "omnia.altairalabs.ai/bridge-token-hash",
+  /** The provider key's hash: a rotated key reaches the pods (env from a Secret is read only at start). */
+  providerCredential: "omnia.altairalabs.ai/provider-credential-hash",
 } as const;
 
 /** Key of the session store Secret (`spec.context.storeRef`) holding the Redis URL, as in the reference. */

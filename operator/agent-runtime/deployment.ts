@@ -106,6 +106,7 @@ function podAnnotations(inputs: AgentRuntimeInputs, bridgeToken: string | undefi
   };
   if (resolved.mockConfig) hashes[HASH_ANNOTATIONS.mockConfig] = contentHash(resolved.mockConfig.text);
   if (bridgeToken !== undefined) hashes[HASH_ANNOTATIONS.bridgeToken] = contentHash(bridgeToken);
+  if (inputs.providerCredentialHash !== undefined) hashes[HASH_ANNOTATIONS.providerCredential] = inputs.providerCredentialHash;
   // The user's annotations first: the hashes are what rolls the pods and must not be overridden.
   return { ...resolved.agent.spec.extraPodAnnotations, ...hashes };
 }

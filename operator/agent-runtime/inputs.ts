@@ -12,6 +12,11 @@ export interface AgentRuntimeInputs {
    */
   bridgeToken?: string;
   settings?: OperatorSettings;
+  /**
+   * Hash of the provider key in its Secret, when the provider reads one: the reconciler reads the
+   * Secret, desired() puts the hash on the pod template so a rotated key rolls the pods.
+   */
+  providerCredentialHash?: string;
 }
 
 /** The facade the pod's facade container serves: the first, as renderFacadeEnv reads it. */

@@ -64,6 +64,7 @@ export class AgentRuntimeController {
       index: this.index,
       log,
       newToken: options.newToken ?? (() => randomBytes(32).toString("base64url")),
+      secret: (namespace, name) => this.providerSecrets.get(namespace, name),
       ...(options.settings ? { settings: options.settings } : {}),
     });
     this.promptPacks = new PromptPackReconciler({ reader: cacheReader(this.informers), custom: kc.makeApiClient(CustomObjectsApi), log });

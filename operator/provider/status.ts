@@ -49,7 +49,8 @@ function credentialCondition(provider: Provider): ConditionUpdate {
   };
 }
 
-function secretCondition(provider: Provider, ref: { name: string; key: string }, secret: ProviderStatusInputs["secret"]): ConditionUpdate {
+/** Whether the Secret exists and holds the key: the Provider's SecretFound, and what an agent using it needs to start. */
+export function providerSecretCondition(provider: Provider, ref: { name: string; key: string }, secret: ProviderStatusInputs["secret"]): ConditionUpdate {
   const type = PROVIDER_CONDITIONS.secretFound;
   const { namespace } = provider.metadata;
   if (!secret) return { type, status: "False", reason: "SecretNotFound", message: `Secret "${ref.name}" not found in namespace ${namespace}` };
@@ -63,7 +64,7 @@ export function providerStatus(inputs: ProviderStatusInputs): ProviderStatus {
   const { provider } = inputs;
   const generation = typeof provider.metadata.generation === "number" ? provider.metadata.generation : undefined;
   const ref = providerSecretRef(provider);
-  const parts: ConditionUpdate[] = [...(ref ? [secretCondition(provider, ref, inputs.secret)] : []), credentialCondition(provider)];
+  const parts: ConditionUpdate[] = [...(ref ? [providerSecretCondition(provider, ref, inputs.secret)] : []), credentialCondition(provider)];
   return {
     phase: parts.every((c) => c.status === "True") ? "Ready" : "Error",
     conditions: mergeConditions(inputs.previousConditions, parts, inputs.now, generation),

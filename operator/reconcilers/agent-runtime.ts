@@ -15,6 +15,7 @@ import {
 } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { AgentRuntime } from "../../shared/manifests/agent-runtime.js";
+import type { Provider } from "../../shared/manifests/provider.js";
 import { OMNIA_API_GROUP, OMNIA_API_VERSION } from "../../shared/manifests/meta.js";
 import { type Condition, mergeConditions } from "../agent-runtime/conditions.js";
 import { bridgeTokenSecretName, PATHS } from "../agent-runtime/constants.js";
@@ -22,7 +23,8 @@ import { contentHash } from "../agent-runtime/content-hash.js";
 import { desired, type DesiredObject } from "../agent-runtime/desired.js";
 import { edgeFacade } from "../agent-runtime/inputs.js";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
-import { agentRuntimeStatus, CONDITION_TYPES } from "../agent-runtime/status.js";
+import { agentRuntimeStatus, CONDITION_TYPES, type ReferenceReadiness } from "../agent-runtime/status.js";
+import { providerSecretCondition, providerSecretRef } from "../provider/status.js";
 import type { ReferenceIndex } from "../controller/reference-index.js";
 import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
 import { type ClusterReader, OWNED_KINDS, type WatchedKind } from "./cluster-reader.js";
@@ -39,6 +41,8 @@ export interface AgentRuntimeReconcilerDeps {
   index: ReferenceIndex;
   log: Logger;
   newToken: () => string;
+  /** A provider's credential Secret as last seen (throws while that is not known yet). */
+  secret: (namespace: string, name: string) => Promise<V1Secret | undefined>;
   now?: () => Date;
   settings?: OperatorSettings;
 }
@@ -82,10 +86,17 @@ export class AgentRuntimeReconciler {
       deployment: reader.get("Deployment", namespace, name) as V1Deployment | undefined,
       service: reader.get("Service", namespace, name) as V1Service | undefined,
     };
-    if (refs.resolved) {
+    const credential = refs.resolved ? await this.providerCredential(refs.resolved.provider) : undefined;
+    if (credential && !credential.ready) refs.readiness.provider = credential;
+    if (refs.resolved && credential?.ready !== false) {
       // A broken reference leaves what runs in place: the last good configuration keeps serving.
       const bridgeToken = edgeFacade(refs.resolved) ? await this.bridgeToken(agent) : undefined;
-      const objects = desired({ resolved: refs.resolved, ...(bridgeToken !== undefined ? { bridgeToken } : {}), ...(this.deps.settings ? { settings: this.deps.settings } : {}) });
+      const objects = desired({
+        resolved: refs.resolved,
+        ...(bridgeToken !== undefined ? { bridgeToken } : {}),
+        ...(credential?.ready ? { providerCredentialHash: credential.hash } : {}),
+        ...(this.deps.settings ? { settings: this.deps.settings } : {}),
+      });
       observed = await this.applyObjects(agent, objects);
       await this.pruneObjects(agent, objects);
     }
@@ -102,6 +113,22 @@ export class AgentRuntimeReconciler {
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  /**
+   * The provider key's Secret, when the provider reads one: its hash for the pod template, or why the
+   * pods could not start (a missing Secret or key would leave them in CreateContainerConfigError).
+   */
+  private async providerCredential(provider: Provider): Promise<({ ready: true; hash: string }) | (ReferenceReadiness & { ready: false }) | undefined> {
+    const ref = providerSecretRef(provider);
+    if (!ref || provider.spec.type === "mock") return undefined;
+    const secret = await this.deps.secret(provider.metadata.namespace, ref.name);
+    const check = providerSecretCondition(provider, ref, secret);
+    if (check.status !== "True") {
+      return { ready: false, reason: `Provider${check.reason}`, message: `Provider "${provider.metadata.name}": ${check.message}` };
+    }
+    const value = secret?.data?.[ref.key] ?? secret?.stringData?.[ref.key] ?? "";
+    return { ready: true, hash: contentHash(value) };
   }
 
   /** The token in the existing Secret, else a new one (read through to the API: the cache may lag our own create). */
