@@ -14,6 +14,7 @@ import { ProviderReconciler, referencedSecretName } from "../reconcilers/provide
 import { OWNED_KINDS, type WatchedKind } from "../reconcilers/cluster-reader.js";
 import { cacheReader, type KindInformer, makeInformers } from "./informers.js";
 import { LeaderElector } from "./leader-election.js";
+import { OwnerIndex } from "./owner-index.js";
 import { ProviderSecretWatches } from "./provider-secrets.js";
 import { ReferenceIndex, refKey } from "./reference-index.js";
 import { WorkQueue, type WorkQueueOptions } from "./work-queue.js";
@@ -40,6 +41,7 @@ export const providerKey = (namespace: string, name: string) => `Provider/${name
 
 export class AgentRuntimeController {
   readonly index = new ReferenceIndex();
+  private readonly owners = new OwnerIndex();
   readonly queue: WorkQueue;
   /** Reconciles run by this controller (all replicas share the cluster, so tests tell them apart by this). */
   reconciles = 0;
@@ -57,8 +59,10 @@ export class AgentRuntimeController {
     const kc = options.kubeConfig;
     const log = options.log;
     this.informers = makeInformers(kc);
+    // One reader for every reconciler: its memo of typed objects is shared.
+    const reader = cacheReader(this.informers, this.owners);
     this.reconciler = new AgentRuntimeReconciler({
-      reader: cacheReader(this.informers),
+      reader,
       objects: KubernetesObjectApi.makeApiClient(kc),
       custom: kc.makeApiClient(CustomObjectsApi),
       index: this.index,
@@ -67,7 +71,7 @@ export class AgentRuntimeController {
       secret: (namespace, name) => this.providerSecrets.get(namespace, name),
       ...(options.settings ? { settings: options.settings } : {}),
     });
-    this.promptPacks = new PromptPackReconciler({ reader: cacheReader(this.informers), custom: kc.makeApiClient(CustomObjectsApi), log });
+    this.promptPacks = new PromptPackReconciler({ reader, custom: kc.makeApiClient(CustomObjectsApi), log });
     this.providerSecrets = new ProviderSecretWatches(
       kc,
       (namespace, name) => this.requeueSecretUsers(namespace, name),
@@ -75,7 +79,7 @@ export class AgentRuntimeController {
       options.informerRestartMs,
     );
     this.providers = new ProviderReconciler({
-      reader: cacheReader(this.informers),
+      reader,
       secret: (namespace, name) => this.providerSecrets.get(namespace, name),
       custom: kc.makeApiClient(CustomObjectsApi),
       log,
@@ -134,10 +138,17 @@ export class AgentRuntimeController {
   }
 
   private wire(kind: WatchedKind, informer: KindInformer): void {
-    const onChange = (object: KubernetesObject) => this.requeueFor(kind, object);
+    const owned = (OWNED_KINDS as readonly string[]).includes(kind);
+    const onChange = (object: KubernetesObject) => {
+      if (owned) this.owners.update(kind, object);
+      this.requeueFor(kind, object);
+    };
     informer.on("add", onChange);
     informer.on("update", onChange);
-    informer.on("delete", onChange);
+    informer.on("delete", (object: KubernetesObject) => {
+      if (owned) this.owners.remove(kind, object);
+      this.requeueFor(kind, object);
+    });
     informer.on("error", (err: unknown) => {
       if (this.stopping) return;
       this.options.log.warn({ kind, err: err instanceof Error ? err.message : String(err) }, "watch failed; restarting");

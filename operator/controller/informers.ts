@@ -16,6 +16,7 @@ import {
 import { OMNIA_API_GROUP } from "../../shared/manifests/meta.js";
 import { LABELS } from "../agent-runtime/constants.js";
 import type { ClusterReader, WatchedKind } from "../reconcilers/cluster-reader.js";
+import type { OwnerIndex } from "./owner-index.js";
 
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=omnia-operator`;
 const VERSION = "v1alpha1";
@@ -64,14 +65,31 @@ const API_VERSIONS: Record<WatchedKind, string> = {
   HorizontalPodAutoscaler: "autoscaling/v2",
 };
 
-/** Reads the caches. Items of a list carry no apiVersion and kind: they are put back. */
-export function cacheReader(informers: Map<WatchedKind, KindInformer>): ClusterReader {
-  const typed = (kind: WatchedKind, object: KubernetesObject): KubernetesObject => ({ ...object, apiVersion: API_VERSIONS[kind], kind });
+/**
+ * Reads the caches. Items of a list carry no apiVersion and kind: they are put back, once per cached
+ * object, so the same cached object reads as the same object until the watch replaces it (what
+ * parseClusterObject's memo keys on) and a list of thousands does not copy them all.
+ */
+export function cacheReader(informers: Map<WatchedKind, KindInformer>, owners: OwnerIndex): ClusterReader {
+  const seen = new WeakMap<KubernetesObject, KubernetesObject>();
+  const typed = (kind: WatchedKind, object: KubernetesObject): KubernetesObject => {
+    let out = seen.get(object);
+    if (!out) {
+      out = { ...object, apiVersion: API_VERSIONS[kind], kind };
+      seen.set(object, out);
+    }
+    return out;
+  };
   return {
     get: (kind, namespace, name) => {
       const object = informers.get(kind)?.get(name, namespace);
       return object && typed(kind, object);
     },
     list: (kind, namespace) => (informers.get(kind)?.list(namespace) ?? []).map((o) => typed(kind, o)),
+    ownedBy: (uid) =>
+      owners.owned(uid).flatMap(({ kind, namespace, name }) => {
+        const object = informers.get(kind)?.get(name, namespace);
+        return object ? [typed(kind, object)] : [];
+      }),
   };
 }

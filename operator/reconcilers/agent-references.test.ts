@@ -24,6 +24,7 @@ function readerOf(objects: KubernetesObject[]): ClusterReader {
   return {
     get: (kind, namespace, name) => find(kind, namespace).find((o) => o.metadata?.name === name),
     list: (kind, namespace) => find(kind, namespace),
+    ownedBy: (uid) => objects.filter((o) => o.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller)),
   };
 }
 

@@ -22,8 +22,23 @@ export interface AgentReferences {
   refs: string[];
 }
 
-/** One object validated by the manifest loader; its errors otherwise. */
-export function parseClusterObject(object: KubernetesObject): { ok: true; object: ManifestObject } | { ok: false; errors: ManifestError[] } {
+type Parsed = { ok: true; object: ManifestObject } | { ok: false; errors: ManifestError[] };
+
+// Keyed by the cached object itself: the informer replaces it on every change, so an entry is never
+// stale, and the PromptPack, Provider and ToolRegistry a thousand agents share are validated once.
+const parsedObjects = new WeakMap<KubernetesObject, Parsed>();
+
+/** One object validated by the manifest loader; its errors otherwise. Callers must not mutate the result. */
+export function parseClusterObject(object: KubernetesObject): Parsed {
+  let parsed = parsedObjects.get(object);
+  if (!parsed) {
+    parsed = parseOnce(object);
+    parsedObjects.set(object, parsed);
+  }
+  return parsed;
+}
+
+function parseOnce(object: KubernetesObject): Parsed {
   try {
     const set = loadManifestTexts([{ file: SOURCE, text: JSON.stringify(object) }]);
     const found = [set.agentRuntimes, set.promptPacks, set.providers, set.toolRegistries, set.configMaps, set.secrets, set.workspaces].flatMap((m) => [...m.values()]);

@@ -27,7 +27,7 @@ import { agentRuntimeStatus, CONDITION_TYPES, type ReferenceReadiness } from "..
 import { providerSecretCondition, providerSecretRef } from "../provider/status.js";
 import type { ReferenceIndex } from "../controller/reference-index.js";
 import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
-import { type ClusterReader, OWNED_KINDS, type WatchedKind } from "./cluster-reader.js";
+import { type ClusterReader, type WatchedKind } from "./cluster-reader.js";
 import { containsFields, sameJson } from "./compare.js";
 
 export const FIELD_MANAGER = "omnia-operator";
@@ -172,16 +172,15 @@ export class AgentRuntimeReconciler {
     const uid = agent.metadata.uid;
     if (typeof uid !== "string") return;
     const wanted = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
-    for (const kind of OWNED_KINDS) {
-      for (const object of this.deps.reader.list(kind, agent.metadata.namespace)) {
-        const name = object.metadata?.name ?? "";
-        if (!ownedBy(object, uid) || wanted.has(`${kind}/${name}`)) continue;
-        try {
-          await this.deps.objects.delete({ apiVersion: object.apiVersion, kind, metadata: { name, namespace: agent.metadata.namespace } });
-          this.deps.log.info({ agent: `${agent.metadata.namespace}/${agent.metadata.name}`, kind, name }, "deleted (no longer desired)");
-        } catch (err) {
-          if (!isCode(err, 404)) throw err;
-        }
+    for (const object of this.deps.reader.ownedBy(uid)) {
+      const kind = object.kind ?? "";
+      const name = object.metadata?.name ?? "";
+      if (object.metadata?.namespace !== agent.metadata.namespace || !ownedBy(object, uid) || wanted.has(`${kind}/${name}`)) continue;
+      try {
+        await this.deps.objects.delete({ apiVersion: object.apiVersion, kind, metadata: { name, namespace: agent.metadata.namespace } });
+        this.deps.log.info({ agent: `${agent.metadata.namespace}/${agent.metadata.name}`, kind, name }, "deleted (no longer desired)");
+      } catch (err) {
+        if (!isCode(err, 404)) throw err;
       }
     }
   }

@@ -21,4 +21,6 @@ export const OWNED_KINDS = ["ConfigMap", "Secret", "Deployment", "Service", "Hor
 export interface ClusterReader {
   get(kind: WatchedKind, namespace: string, name: string): KubernetesObject | undefined;
   list(kind: WatchedKind, namespace: string): readonly KubernetesObject[];
+  /** The cached objects an AgentRuntime (by uid) controls. */
+  ownedBy(ownerUid: string): readonly KubernetesObject[];
 }

@@ -6,6 +6,7 @@ import type { IdleResult } from "./idle-connections.js";
 import type { LoadResult } from "./load.js";
 import type { PacedResult } from "./paced-latency.js";
 import type { ResumeResult } from "./resume.js";
+import type { BenchSection } from "./section.js";
 import { round, type Summary } from "./stats.js";
 
 export interface BenchParams {
@@ -22,6 +23,8 @@ export interface BenchParams {
   resumeSeed: number;
   /** The edge placement's phases run (no --no-edge). */
   edge: boolean;
+  /** AgentRuntimes in the operator phase (0: skipped). */
+  operatorAgents: number;
 }
 
 export interface BenchResults {
@@ -38,6 +41,8 @@ export interface BenchResults {
    */
   journalLoad: { off?: LoadResult; redis?: LoadResult; offRedisSessions?: LoadResult };
   resume?: ResumeResult;
+  /** Phases reporting in their own tables (the operator, …). */
+  sections: BenchSection[];
   errors: string[];
 }
 
@@ -217,6 +222,8 @@ export function printReport(r: BenchResults): void {
   );
   console.log("");
 
+  for (const section of r.sections) printSection(section);
+
   const targets = evaluateTargets(r, added, po?.sessions);
   console.log("Targets:");
   for (const t of Object.values(targets)) console.log(`  ${t.met === null ? "n/a    " : t.met ? "met    " : "NOT met"}  ${t.text}`);
@@ -298,6 +305,7 @@ export function printReport(r: BenchResults): void {
     edge_paced_failures: pe?.failures ?? null,
     worker_bundle_bytes: bundle?.bytes ?? null,
     worker_bundle_gzip_bytes: bundle?.gzipBytes ?? null,
+    ...Object.fromEntries(r.sections.flatMap((s) => Object.entries(s.figures).map(([k, v]) => [`${s.name}_${k}`, v]))),
     pacedAddedLatencyMs: added ?? null,
     pacedAddedFirstChunkMs: addedFirstChunk ?? null,
     saturatedAddedLatencyMs: saturatedAdded ?? null,
@@ -357,6 +365,16 @@ interface JournalRow {
 }
 
 /** Left-aligned first column, right-aligned figures. */
+function printSection(section: BenchSection): void {
+  console.log(section.about);
+  printTable(
+    ["metric", "value", "baseline", "ratio"],
+    section.rows.map((row) => [row.label, fmt(row.value, row.digits), fmt(row.baseline, row.digits), fmt(ratio(row.value, row.baseline), 2)]),
+  );
+  for (const note of section.notes) console.log(`  note: ${note}`);
+  console.log("");
+}
+
 function printTable(header: string[], body: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
   const line = (cells: string[]) =>

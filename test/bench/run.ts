@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.js";
 import { runIdle } from "./idle-connections.js";
 import { runLoad } from "./load.js";
+import { type OperatorScaleResult, operatorSection, runOperatorScale } from "./operator-scale.js";
 import { runPaced } from "./paced-latency.js";
 import { printReport, type BenchParams, type BenchResults } from "./report.js";
 import { runResume } from "./resume.js";
@@ -18,7 +19,7 @@ import { startTarget, type JournalMode, type Target, type TargetName } from "./t
 const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] [--latency-seconds S]
                      [--latency-seed X] [--warmup S] [--idle M] [--batch B]
                      [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--no-edge]
-                     [--timeout S]
+                     [--operator-agents N] [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
@@ -32,6 +33,8 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
   --resume-seed      seed of where each of them cuts (default 1)
   --no-edge          skip the edge placement (Worker in workerd through Miniflare): its load and
                      paced latency phases and the Worker bundle size
+  --operator-agents  AgentRuntimes the operator reconciles from cold against the in-process
+                     Kubernetes API server (default 1000; 0 skips the operator phase)
   --timeout          hard limit for the whole run in seconds (default: computed, about 9 min)`;
 
 const START_TIMEOUT_MS = 60_000;
@@ -62,6 +65,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       "resume-concurrency": { type: "string", default: "20" },
       "resume-seed": { type: "string", default: "1" },
       edge: { type: "boolean", default: true },
+      "operator-agents": { type: "string", default: "1000" },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -96,6 +100,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     resumeConcurrency: int("resume-concurrency", values["resume-concurrency"], 1),
     resumeSeed: int("resume-seed", values["resume-seed"], 0),
     edge: values.edge,
+    operatorAgents: int("operator-agents", values["operator-agents"], 0),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
   // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
@@ -107,7 +112,8 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     loadAndPaced * (2 * params.warmupSeconds + params.seconds + params.latencySeconds) +
     3 * (params.warmupSeconds + params.seconds) +
     Math.ceil(params.idle / 100) +
-    Math.ceil(params.resumeSessions / 10);
+    Math.ceil(params.resumeSessions / 10) +
+    Math.ceil(params.operatorAgents / 10);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
 
@@ -149,6 +155,7 @@ async function main(): Promise<number> {
     latency: {},
     idle: {},
     journalLoad: {},
+    sections: [],
     errors: [],
   };
 
@@ -256,6 +263,17 @@ async function main(): Promise<number> {
         others: t.processes.filter((p) => p.pid !== t.holder.pid),
       });
     });
+  }
+
+  if (params.operatorAgents > 0 && !interrupted) {
+    console.error(`bench: operator, ${params.operatorAgents} AgentRuntimes from cold...`);
+    let operator: OperatorScaleResult | undefined;
+    try {
+      operator = await runOperatorScale({ agents: params.operatorAgents, timeoutMs: params.operatorAgents * 100 + 30_000 });
+    } catch (err) {
+      results.errors.push(`operator: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    results.sections.push(operatorSection(operator, params.operatorAgents));
   }
 
   await cleanup.all();

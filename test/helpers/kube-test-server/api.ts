@@ -179,7 +179,8 @@ export class KubeApi {
     if (!manager) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
     let parsed: unknown;
     try {
-      parsed = parseYaml(raw);
+      // Clients send JSON (a subset of YAML); parsing it as JSON first spares the YAML parser's cost.
+      parsed = raw.trimStart().startsWith("{") ? parseJsonOrYaml(raw) : parseYaml(raw);
     } catch (err) {
       throw badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
@@ -350,5 +351,13 @@ export class KubeApi {
     const first = types[0];
     if (first) for (const o of this.store.list(first.group, first.plural)) this.store.commit("DELETED", first.group, first.plural, o);
     this.registry.removeCrd(spec.group, spec.names.plural);
+  }
+}
+
+function parseJsonOrYaml(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return parseYaml(raw); // flow-style YAML that is not strict JSON
   }
 }
