@@ -36,6 +36,8 @@ const ROOTS: { root: string; expected: string; only?: string[] }[] = [
   { root: "shared/client", expected: "omnia-client.ts" },
   // The edge facade keeps the turn journal in Redis through Upstash's REST API.
   { root: "shared/journal", expected: "upstash-turn-journal.ts", only: ["upstash-turn-journal.ts"] },
+  // Authentication runs in the Worker too; its index reaches every portable module (not the ioredis ticket store).
+  { root: "shared/auth", expected: "index.ts", only: ["index.ts"] },
 ];
 
 describe.each(ROOTS)("portable $root", ({ root, expected, only }) => {
