@@ -2,6 +2,17 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseRuntimeConfig } from "./config.js";
 import { BridgeToken } from "./grpc-web/bridge-token.js";
 
+/** The problems a ConfigError lists for an agent's environment plus `env`. */
+function problemsOf(env: Record<string, string>): string {
+  try {
+    parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", ...env });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.join("\n");
+    throw err;
+  }
+  throw new Error("no ConfigError");
+}
+
 describe("parseRuntimeConfig", () => {
   it("applies the defaults", () => {
     expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "assistant" })).toEqual({
@@ -11,7 +22,7 @@ describe("parseRuntimeConfig", () => {
       health: { host: "127.0.0.1", port: 9001 },
       promptPack: { path: "/etc/omnia/pack", promptName: "default" },
       toolsConfigPath: "/etc/omnia/tools/tools.yaml",
-      provider: { type: "mock", model: "mock-model", pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
+      provider: { type: "mock", model: "mock-model", headers: {}, maxRetries: 2, pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
       mock: { chunkDelayMs: 0 },
       session: { ttlMs: 24 * 3_600_000, turnLeaseMs: 10_000 },
       instanceName: "local",
@@ -72,7 +83,7 @@ describe("parseRuntimeConfig", () => {
   it("fails naming each bad variable", () => {
     let error: unknown;
     try {
-      parseRuntimeConfig({ OMNIA_GRPC_PORT: "90000", OMNIA_PROVIDER_TYPE: "openai", OMNIA_CONTEXT_TTL: "soon", OMNIA_PROVIDER_OUTPUT_COST_PER_1K: "cheap" });
+      parseRuntimeConfig({ OMNIA_GRPC_PORT: "90000", OMNIA_PROVIDER_TYPE: "voyageai", OMNIA_CONTEXT_TTL: "soon", OMNIA_PROVIDER_OUTPUT_COST_PER_1K: "cheap" });
     } catch (err) {
       error = err;
     }
@@ -80,22 +91,92 @@ describe("parseRuntimeConfig", () => {
     const problems = (error as ConfigError).problems.join("\n");
     expect(problems).toMatch(/^OMNIA_AGENT_NAME: is required/m);
     expect(problems).toMatch(/^OMNIA_GRPC_PORT: must be between 1 and 65535/m);
-    expect(problems).toMatch(/^OMNIA_PROVIDER_TYPE: "openai" is not supported yet/m);
+    expect(problems).toMatch(/^OMNIA_PROVIDER_TYPE: "voyageai" is not supported \(supported: mock, claude, openai, gemini, ollama, vllm\)/m);
     expect(problems).toMatch(/^OMNIA_CONTEXT_TTL: "soon" is not a duration/m);
     expect(problems).toMatch(/^OMNIA_PROVIDER_OUTPUT_COST_PER_1K: must be a non-negative decimal/m);
   });
 
-  describe("the gRPC-web port", () => {
-    const problemsOf = (env: Record<string, string>): string => {
-      try {
-        parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", ...env });
-      } catch (err) {
-        if (err instanceof ConfigError) return err.problems.join("\n");
-        throw err;
-      }
-      throw new Error("no ConfigError");
-    };
+  describe("the provider", () => {
+    it("reads every OMNIA_PROVIDER_* variable and the key from the type's default variable", () => {
+      const config = parseRuntimeConfig({
+        OMNIA_AGENT_NAME: "a",
+        OMNIA_PROVIDER_TYPE: "claude",
+        OMNIA_PROVIDER_MODEL: "claude-sonnet-4-5",
+        OMNIA_PROVIDER_BASE_URL: "https://gateway.example/v1",
+        OMNIA_PROVIDER_HEADERS: '{"X-Team":"support"}',
+        OMNIA_PROVIDER_TEMPERATURE: "0.2",
+        OMNIA_PROVIDER_TOP_P: "0.9",
+        OMNIA_PROVIDER_MAX_TOKENS: "1024",
+        OMNIA_PROVIDER_REQUEST_TIMEOUT: "2m",
+        OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: "30s",
+        OMNIA_PROVIDER_MAX_RETRIES: "0",
+        ANTHROPIC_API_KEY: " sk-ant-secret ",
+      });
+      expect(config.provider).toMatchObject({
+        type: "claude",
+        model: "claude-sonnet-4-5",
+        baseURL: "https://gateway.example/v1",
+        headers: { "X-Team": "support" },
+        temperature: 0.2,
+        topP: 0.9,
+        maxTokens: 1024,
+        requestTimeoutMs: 120_000,
+        streamIdleTimeoutMs: 30_000,
+        maxRetries: 0,
+      });
+      expect(config.provider.apiKey?.reveal()).toBe("sk-ant-secret");
+      expect(JSON.stringify(config)).not.toContain("sk-ant-secret");
+    });
 
+    it("reads the key from the variable the credential names, or leaves a key file to read at start", () => {
+      const named = parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_PROVIDER_TYPE: "openai", OMNIA_PROVIDER_MODEL: "gpt-4o", OMNIA_PROVIDER_CREDENTIAL_ENV: "TEAM_KEY", TEAM_KEY: "sk-team", OPENAI_API_KEY: "sk-default" });
+      expect(named.provider.apiKey?.reveal()).toBe("sk-team");
+      const file = parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_PROVIDER_TYPE: "gemini", OMNIA_PROVIDER_MODEL: "gemini-2.5-flash", OMNIA_PROVIDER_CREDENTIAL_FILE: "/keys/gemini" });
+      expect(file.provider).toMatchObject({ apiKeyFile: "/keys/gemini" });
+      expect(file.provider.apiKey).toBeUndefined();
+    });
+
+    it("runs Ollama and vLLM without a key, and takes OMNIA_PROVIDER_API_KEY when given", () => {
+      expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_PROVIDER_TYPE: "ollama", OMNIA_PROVIDER_MODEL: "llama3.2" }).provider.apiKey).toBeUndefined();
+      const vllm = parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_PROVIDER_TYPE: "vllm", OMNIA_PROVIDER_MODEL: "qwen", OMNIA_PROVIDER_API_KEY: "k" });
+      expect(vllm.provider.apiKey?.reveal()).toBe("k");
+    });
+
+    it("requires a model and, for hosted providers, a key, naming the variable", () => {
+      expect(problemsOf({ OMNIA_PROVIDER_TYPE: "openai", OPENAI_API_KEY: "k" })).toMatch(/^OMNIA_PROVIDER_MODEL: is required for provider type openai/m);
+      expect(problemsOf({ OMNIA_PROVIDER_TYPE: "claude", OMNIA_PROVIDER_MODEL: "m" })).toMatch(/^ANTHROPIC_API_KEY: is required for provider type claude/m);
+      expect(problemsOf({ OMNIA_PROVIDER_TYPE: "gemini", OMNIA_PROVIDER_MODEL: "m", OMNIA_PROVIDER_CREDENTIAL_ENV: "MY_KEY", GEMINI_API_KEY: "k" })).toMatch(/^MY_KEY: is required for provider type gemini/m);
+      expect(problemsOf({ OMNIA_PROVIDER_TYPE: "claude", OMNIA_PROVIDER_MODEL: "m", OMNIA_PROVIDER_CREDENTIAL_ENV: "K", OMNIA_PROVIDER_CREDENTIAL_FILE: "/k", K: "k" })).toMatch(
+        /^OMNIA_PROVIDER_CREDENTIAL_FILE: set either/m,
+      );
+    });
+
+    it("fails naming each bad provider variable", () => {
+      const problems = problemsOf({
+        OMNIA_PROVIDER_BASE_URL: "gateway.example/v1",
+        OMNIA_PROVIDER_HEADERS: '{"X-Team":1}',
+        OMNIA_PROVIDER_CREDENTIAL_ENV: "1-KEY",
+        OMNIA_PROVIDER_TEMPERATURE: "hot",
+        OMNIA_PROVIDER_TOP_P: "-1",
+        OMNIA_PROVIDER_MAX_TOKENS: "0",
+        OMNIA_PROVIDER_REQUEST_TIMEOUT: "soon",
+        OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: "0s",
+        OMNIA_PROVIDER_MAX_RETRIES: "many",
+      });
+      expect(problems).toMatch(/^OMNIA_PROVIDER_BASE_URL: must be a URL/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_HEADERS: must be a JSON object whose values are strings/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_CREDENTIAL_ENV: must be an environment variable name/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_TEMPERATURE: must be a non-negative decimal/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_TOP_P: must be a non-negative decimal/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_MAX_TOKENS: must be at least 1/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_REQUEST_TIMEOUT: "soon" is not a duration/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: must be a positive duration/m);
+      expect(problems).toMatch(/^OMNIA_PROVIDER_MAX_RETRIES: must be a whole number/m);
+      expect(problemsOf({ OMNIA_PROVIDER_HEADERS: "X-Team: support" })).toMatch(/^OMNIA_PROVIDER_HEADERS: must be a JSON object of header names/m);
+    });
+  });
+
+  describe("the gRPC-web port", () => {
     it("is off unless a port or a bridge token is given, and `off` turns it off", () => {
       expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a" }).grpcWeb).toBeUndefined();
       expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_GRPC_WEB_PORT: "off", OMNIA_BRIDGE_TOKEN: "secret" }).grpcWeb).toBeUndefined();

@@ -3,7 +3,9 @@
 // variable, instead of surfacing mid-turn.
 import * as v from "valibot";
 import { parseDuration } from "../shared/config/duration.js";
+import { providerKeyEnvName } from "../shared/manifests/provider.js";
 import { BridgeToken } from "./grpc-web/bridge-token.js";
+import { ApiKey } from "./providers/ai-sdk/api-key.js";
 
 export interface RuntimeConfig {
   agentName: string;
@@ -14,11 +16,7 @@ export interface RuntimeConfig {
   grpcWeb?: GrpcWebConfig;
   promptPack: { path: string; name?: string; version?: string; promptName: string };
   toolsConfigPath: string;
-  provider: {
-    type: "mock";
-    model: string;
-    pricing: { inputCostPer1K: number; outputCostPer1K: number };
-  };
+  provider: ProviderConfig;
   mock: { configPath?: string; chunkDelayMs: number };
   /** With Redis, the facades' turn journal lives there too, and the runtime finishes turns whose facade died. */
   session: { redisUrl?: string; ttlMs: number; turnLeaseMs: number };
@@ -27,6 +25,35 @@ export interface RuntimeConfig {
   clientToolTimeoutMs: number;
   logLevel: LogLevel;
 }
+
+export const RUNTIME_PROVIDER_TYPES = ["mock", "claude", "openai", "gemini", "ollama", "vllm"] as const;
+export type RuntimeProviderType = (typeof RUNTIME_PROVIDER_TYPES)[number];
+
+/** The LLM provider, as the operator renders a Provider into OMNIA_PROVIDER_* variables. */
+export interface ProviderConfig {
+  type: RuntimeProviderType;
+  model: string;
+  baseURL?: string;
+  /** Extra HTTP headers sent with every request (OMNIA_PROVIDER_HEADERS, a JSON object). */
+  headers: Record<string, string>;
+  /** The key, read from the variable the credential names (or the type's default variable). */
+  apiKey?: ApiKey;
+  /** A file holding the key instead (credential.filePath), read when the model is built. */
+  apiKeyFile?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  /** The whole model call, retries included. */
+  requestTimeoutMs?: number;
+  /** Longest silence allowed between two parts of a streamed answer. */
+  streamIdleTimeoutMs?: number;
+  /** Retries after a 429 or 5xx (honouring Retry-After up to 60s); 0 turns retrying off. */
+  maxRetries: number;
+  pricing: { inputCostPer1K: number; outputCostPer1K: number };
+}
+
+// Providers that refuse every request without a key; for Ollama and vLLM a key is optional.
+const KEY_REQUIRED: ReadonlySet<RuntimeProviderType> = new Set(["claude", "openai", "gemini"]);
 
 /**
  * The gRPC-web listener is on when OMNIA_GRPC_WEB_PORT names a port, or when a bridge token is
@@ -110,6 +137,31 @@ const Duration = v.pipe(
   }),
 );
 
+const Count = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, (issue) => `must be a whole number, got "${issue.input}"`),
+  v.transform(Number),
+);
+
+const PositiveCount = v.pipe(Count, v.minValue(1, "must be at least 1"));
+
+const Headers = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(dataset.value);
+    } catch {
+      addIssue({ message: `must be a JSON object of header names to strings, such as {"X-Team":"support"}` });
+      return NEVER;
+    }
+    const ok = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === "string");
+    if (ok) return parsed as Record<string, string>;
+    addIssue({ message: "must be a JSON object whose values are strings" });
+    return NEVER;
+  }),
+);
+
 const Url = v.pipe(v.string(), v.url((issue) => `must be a URL such as redis://host:6379, got "${issue.input}"`));
 
 const Text = v.pipe(v.string(), v.minLength(1));
@@ -134,10 +186,20 @@ const EnvSchema = v.object({
   OMNIA_PROMPT_NAME: withDefault(Text, "default"),
   OMNIA_TOOLS_CONFIG_PATH: withDefault(Text, "/etc/omnia/tools/tools.yaml"),
   OMNIA_PROVIDER_TYPE: withDefault(
-    v.picklist(["mock"], (issue) => `${issue.received} is not supported yet (supported: mock)`),
+    v.picklist(RUNTIME_PROVIDER_TYPES, (issue) => `${issue.received} is not supported (supported: ${RUNTIME_PROVIDER_TYPES.join(", ")})`),
     "mock",
   ),
-  OMNIA_PROVIDER_MODEL: withDefault(Text, "mock-model"),
+  OMNIA_PROVIDER_MODEL: OptionalText,
+  OMNIA_PROVIDER_BASE_URL: v.optional(v.pipe(v.string(), v.url((issue) => `must be a URL such as http://localhost:11434/v1, got "${issue.input}"`))),
+  OMNIA_PROVIDER_HEADERS: v.optional(Headers),
+  OMNIA_PROVIDER_CREDENTIAL_ENV: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, (issue) => `must be an environment variable name, got "${issue.input}"`))),
+  OMNIA_PROVIDER_CREDENTIAL_FILE: OptionalText,
+  OMNIA_PROVIDER_TEMPERATURE: v.optional(Decimal),
+  OMNIA_PROVIDER_TOP_P: v.optional(Decimal),
+  OMNIA_PROVIDER_MAX_TOKENS: v.optional(PositiveCount),
+  OMNIA_PROVIDER_REQUEST_TIMEOUT: v.optional(Duration),
+  OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: v.optional(Duration),
+  OMNIA_PROVIDER_MAX_RETRIES: withDefault(Count, "2"),
   OMNIA_PROVIDER_INPUT_COST_PER_1K: withDefault(Decimal, "0"),
   OMNIA_PROVIDER_OUTPUT_COST_PER_1K: withDefault(Decimal, "0"),
   OMNIA_MOCK_CONFIG_PATH: OptionalText,
@@ -196,11 +258,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
       ...(e.OMNIA_PROMPTPACK_VERSION !== undefined ? { version: e.OMNIA_PROMPTPACK_VERSION } : {}),
     },
     toolsConfigPath: e.OMNIA_TOOLS_CONFIG_PATH,
-    provider: {
-      type: e.OMNIA_PROVIDER_TYPE,
-      model: e.OMNIA_PROVIDER_MODEL,
-      pricing: { inputCostPer1K: e.OMNIA_PROVIDER_INPUT_COST_PER_1K, outputCostPer1K: e.OMNIA_PROVIDER_OUTPUT_COST_PER_1K },
-    },
+    provider: providerConfig(e, env),
     mock: {
       chunkDelayMs: e.OMNIA_MOCK_CHUNK_DELAY_MS,
       ...(e.OMNIA_MOCK_CONFIG_PATH !== undefined ? { configPath: e.OMNIA_MOCK_CONFIG_PATH } : {}),
@@ -213,6 +271,39 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     instanceName: e.HOSTNAME ?? "local",
     clientToolTimeoutMs: e.OMNIA_CLIENT_TOOL_TIMEOUT,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+function providerConfig(e: v.InferOutput<typeof EnvSchema>, env: Record<string, string | undefined>): ProviderConfig {
+  const type = e.OMNIA_PROVIDER_TYPE;
+  const model = e.OMNIA_PROVIDER_MODEL ?? (type === "mock" ? "mock-model" : undefined);
+  if (model === undefined) throw new ConfigError([`OMNIA_PROVIDER_MODEL: is required for provider type ${type} (the Provider's spec.model)`]);
+  const keyFile = e.OMNIA_PROVIDER_CREDENTIAL_FILE;
+  const keyVariable = e.OMNIA_PROVIDER_CREDENTIAL_ENV ?? providerKeyEnvName(type);
+  if (keyFile !== undefined && e.OMNIA_PROVIDER_CREDENTIAL_ENV !== undefined) {
+    throw new ConfigError(["OMNIA_PROVIDER_CREDENTIAL_FILE: set either OMNIA_PROVIDER_CREDENTIAL_ENV or OMNIA_PROVIDER_CREDENTIAL_FILE, not both"]);
+  }
+  const keyText = type === "mock" || keyFile !== undefined ? undefined : env[keyVariable]?.trim() || undefined;
+  if (KEY_REQUIRED.has(type) && keyFile === undefined && keyText === undefined) {
+    throw new ConfigError([`${keyVariable}: is required for provider type ${type} (the Provider's credential); it is unset or empty`]);
+  }
+  const optional = {
+    baseURL: e.OMNIA_PROVIDER_BASE_URL,
+    apiKey: keyText === undefined ? undefined : new ApiKey(keyText),
+    apiKeyFile: keyFile,
+    temperature: e.OMNIA_PROVIDER_TEMPERATURE,
+    topP: e.OMNIA_PROVIDER_TOP_P,
+    maxTokens: e.OMNIA_PROVIDER_MAX_TOKENS,
+    requestTimeoutMs: e.OMNIA_PROVIDER_REQUEST_TIMEOUT,
+    streamIdleTimeoutMs: e.OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT,
+  };
+  return {
+    type,
+    model,
+    headers: e.OMNIA_PROVIDER_HEADERS ?? {},
+    maxRetries: e.OMNIA_PROVIDER_MAX_RETRIES,
+    pricing: { inputCostPer1K: e.OMNIA_PROVIDER_INPUT_COST_PER_1K, outputCostPer1K: e.OMNIA_PROVIDER_OUTPUT_COST_PER_1K },
+    ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Partial<ProviderConfig>),
   };
 }
 

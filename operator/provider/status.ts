@@ -1,9 +1,8 @@
 // Provider status: is a credential source configured (or does the type need none), and, when it is a
 // Secret, does that Secret exist with the key. Pure: the Secret, the time and the previous conditions
 // are inputs. The key is checked for presence only; whether it works is for a later CredentialValid.
-import type { Provider, ProviderType } from "../../shared/manifests/provider.js";
+import { defaultProviderSecretKey, type Provider, type ProviderType } from "../../shared/manifests/provider.js";
 import { type Condition, type ConditionUpdate, mergeConditions } from "../agent-runtime/conditions.js";
-import { defaultSecretKey } from "../agent-runtime/provider-credentials.js";
 
 export const PROVIDER_CONDITIONS = { secretFound: "SecretFound", credentialConfigured: "CredentialConfigured" } as const;
 
@@ -30,7 +29,7 @@ export interface ProviderStatus {
 /** The Secret a Provider reads its key from (`credential.secretRef`, else the legacy `spec.secretRef`), with the key defaulted. */
 export function providerSecretRef(provider: Provider): { name: string; key: string } | undefined {
   const ref = provider.spec.credential?.secretRef ?? provider.spec.secretRef;
-  return ref && { name: ref.name, key: ref.key ?? defaultSecretKey(provider.spec.type) };
+  return ref && { name: ref.name, key: ref.key ?? defaultProviderSecretKey(provider.spec.type) };
 }
 
 function credentialCondition(provider: Provider): ConditionUpdate {
@@ -45,7 +44,7 @@ function credentialCondition(provider: Provider): ConditionUpdate {
     type,
     status: "False",
     reason: "NoCredential",
-    message: `type ${provider.spec.type} needs a credential: set spec.credential.secretRef (a Secret with key ${defaultSecretKey(provider.spec.type)}), envVar or filePath`,
+    message: `type ${provider.spec.type} needs a credential: set spec.credential.secretRef (a Secret with key ${defaultProviderSecretKey(provider.spec.type)}), envVar or filePath`,
   };
 }
 

@@ -1,5 +1,5 @@
-// The one model interface the conversation engine talks to. Every provider (the scripted mock now,
-// AI SDK providers later) is wrapped behind it, so the engine never branches on which one it is.
+// The one model interface the conversation engine talks to. Every provider (the scripted mock, and
+// the AI SDK providers in ai-sdk/) is wrapped behind it, so the engine never branches on which one it is.
 
 export interface ModelPart {
   type: string;
@@ -47,6 +47,13 @@ export interface ModelRequest {
   /** 0-based index of this model call within the turn. */
   turnIndex: number;
   signal: AbortSignal;
+  /** The prompt's tool_policy.tool_choice for this call; absent means the provider's default (auto). */
+  toolChoice?: "auto" | "required" | "none";
+  /**
+   * The prompt's `parameters` with its model override applied; a field set here wins over the
+   * Provider's `defaults`, an absent one leaves the Provider's (or the model's) own.
+   */
+  settings?: { temperature?: number; topP?: number; topK?: number; maxTokens?: number; frequencyPenalty?: number; presencePenalty?: number };
 }
 
 export interface LanguageModel {

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { describeIssues } from "./issue-path.js";
-import { ProviderSchema } from "./provider.js";
+import { defaultProviderSecretKey, ProviderSchema, providerKeyEnvName } from "./provider.js";
 import { provider } from "./test-fixtures.js";
 
 function issues(input: unknown) {
@@ -44,5 +44,15 @@ describe("ProviderSchema", () => {
     expect(issues(provider("p", { type: "mock", pricing: { inputCostPer1K: "cheap" } }))).toEqual([
       { field: "spec.pricing.inputCostPer1K", message: '"cheap" is not a decimal number' },
     ]);
+  });
+});
+
+describe("provider keys", () => {
+  it("defaults a secretRef's key as the reference does, and names the variable the runtime reads it from", () => {
+    expect(defaultProviderSecretKey("claude")).toBe("ANTHROPIC_API_KEY");
+    expect(defaultProviderSecretKey("gemini")).toBe("GEMINI_API_KEY");
+    expect(defaultProviderSecretKey("ollama")).toBe("api-key");
+    expect(providerKeyEnvName("openai")).toBe("OPENAI_API_KEY");
+    expect(providerKeyEnvName("vllm")).toBe("OMNIA_PROVIDER_API_KEY");
   });
 });

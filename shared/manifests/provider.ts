@@ -139,3 +139,23 @@ export const ProviderSchema = v.object({
 });
 export type Provider = v.InferOutput<typeof ProviderSchema>;
 export type ProviderInput = v.InferInput<typeof ProviderSchema>;
+
+// The reference's default Secret key per type, which is also the variable the provider's own SDK
+// reads; the operator hands a secretRef's value to the runtime under this name.
+const PROVIDER_KEY_ENV: Partial<Record<ProviderType, string>> = {
+  claude: "ANTHROPIC_API_KEY",
+  openai: "OPENAI_API_KEY",
+  gemini: "GEMINI_API_KEY",
+  voyageai: "VOYAGE_API_KEY",
+  huggingface: "HF_TOKEN",
+};
+
+/** The Secret key read when a credential's secretRef names no key. */
+export function defaultProviderSecretKey(type: ProviderType): string {
+  return PROVIDER_KEY_ENV[type] ?? "api-key";
+}
+
+/** The env var the runtime reads the provider's key from when the credential names no other. */
+export function providerKeyEnvName(type: ProviderType): string {
+  return PROVIDER_KEY_ENV[type] ?? "OMNIA_PROVIDER_API_KEY";
+}

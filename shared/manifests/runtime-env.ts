@@ -1,5 +1,6 @@
 // The OMNIA_* environment of an agent's runtime and facade containers, derived from a resolved
 // agent. Pure, so local mode and the operator's Deployment builder produce identical variables.
+import type { Provider } from "./provider.js";
 import type { ResolvedAgent } from "./resolve-agent.js";
 
 export interface RuntimePaths {
@@ -15,7 +16,6 @@ const DEFAULT_CONTEXT_TTL = "24h";
 
 export function renderRuntimeEnv(agent: ResolvedAgent, paths: RuntimePaths): Record<string, string> {
   const { metadata, spec } = agent.agent;
-  const provider = agent.provider.spec;
   const env: Record<string, string> = {
     OMNIA_AGENT_NAME: metadata.name,
     OMNIA_NAMESPACE: metadata.namespace,
@@ -23,13 +23,9 @@ export function renderRuntimeEnv(agent: ResolvedAgent, paths: RuntimePaths): Rec
     OMNIA_PROMPTPACK_VERSION: agent.promptPack.spec.version,
     OMNIA_PROMPTPACK_PATH: paths.packDir,
     OMNIA_TOOLS_CONFIG_PATH: paths.toolsPath,
-    OMNIA_PROVIDER_TYPE: provider.type,
+    ...renderProviderEnv(agent.provider),
     OMNIA_CONTEXT_TTL: spec.context.ttl ?? DEFAULT_CONTEXT_TTL,
   };
-  if (provider.model !== undefined) env.OMNIA_PROVIDER_MODEL = provider.model;
-  if (provider.baseURL !== undefined) env.OMNIA_PROVIDER_BASE_URL = provider.baseURL;
-  if (provider.pricing?.inputCostPer1K !== undefined) env.OMNIA_PROVIDER_INPUT_COST_PER_1K = provider.pricing.inputCostPer1K;
-  if (provider.pricing?.outputCostPer1K !== undefined) env.OMNIA_PROVIDER_OUTPUT_COST_PER_1K = provider.pricing.outputCostPer1K;
   const mockPath = paths.mockConfigPath ?? agent.mockConfig?.path;
   if (mockPath !== undefined) env.OMNIA_MOCK_CONFIG_PATH = mockPath;
   // User-supplied values come last so they can override ours, as container env order does.
@@ -38,6 +34,31 @@ export function renderRuntimeEnv(agent: ResolvedAgent, paths: RuntimePaths): Rec
     if (entry.value !== undefined) env[entry.name] = entry.value;
   }
   return env;
+}
+
+/**
+ * The Provider as OMNIA_PROVIDER_* variables. The key itself is never among them: a `secretRef` is
+ * given to the container from its Secret under providerKeyEnvName(type) (the operator's
+ * providerCredentialEnv), which the runtime reads by default; `envVar` and `filePath` are named here.
+ */
+export function renderProviderEnv(provider: Provider): Record<string, string> {
+  const { type, model, baseURL, headers, credential, defaults, pricing } = provider.spec;
+  const values: Record<string, string | undefined> = {
+    OMNIA_PROVIDER_TYPE: type,
+    OMNIA_PROVIDER_MODEL: model,
+    OMNIA_PROVIDER_BASE_URL: baseURL,
+    OMNIA_PROVIDER_HEADERS: headers && Object.keys(headers).length > 0 ? JSON.stringify(headers) : undefined,
+    OMNIA_PROVIDER_CREDENTIAL_ENV: credential?.envVar,
+    OMNIA_PROVIDER_CREDENTIAL_FILE: credential?.filePath,
+    OMNIA_PROVIDER_TEMPERATURE: defaults?.temperature,
+    OMNIA_PROVIDER_TOP_P: defaults?.topP,
+    OMNIA_PROVIDER_MAX_TOKENS: defaults?.maxTokens?.toString(),
+    OMNIA_PROVIDER_REQUEST_TIMEOUT: defaults?.requestTimeout,
+    OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: defaults?.streamIdleTimeout,
+    OMNIA_PROVIDER_INPUT_COST_PER_1K: pricing?.inputCostPer1K,
+    OMNIA_PROVIDER_OUTPUT_COST_PER_1K: pricing?.outputCostPer1K,
+  };
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** The facade container's environment; the first facade is the one a pod serves. */
