@@ -3,6 +3,7 @@
 // early one (facade, providerRef, session) load; the parsed spec always has `facades` filled in
 // and `context` set from either name, so consumers read one place.
 import * as v from "valibot";
+import { ExternalAuthSchema } from "../auth/external-auth-schema.js";
 import {
   DurationSchema,
   JsonObjectSchema,
@@ -151,13 +152,7 @@ const SpecSchema = strictSpec({
   duplex: v.optional(v.looseObject({})),
   evals: v.optional(v.looseObject({})),
   memory: v.optional(v.looseObject({})),
-  externalAuth: v.optional(
-    v.looseObject({
-      clientKeys: v.optional(v.looseObject({})),
-      oidc: v.optional(v.looseObject({})),
-      edgeTrust: v.optional(v.looseObject({})),
-    }),
-  ),
+  externalAuth: v.optional(ExternalAuthSchema),
   runtime: v.optional(RuntimeSchema, defaultRuntime),
   rollout: v.optional(v.looseObject({})),
   serviceGroup: v.optional(v.string(), "default"),
