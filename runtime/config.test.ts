@@ -22,6 +22,7 @@ describe("parseRuntimeConfig", () => {
       health: { host: "127.0.0.1", port: 9001 },
       promptPack: { path: "/etc/omnia/pack", promptName: "default" },
       toolsConfigPath: "/etc/omnia/tools/tools.yaml",
+      tools: { secretsDir: "/etc/omnia/tool-secrets" },
       provider: { type: "mock", model: "mock-model", headers: {}, maxRetries: 2, pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
       mock: { chunkDelayMs: 0 },
       session: { ttlMs: 24 * 3_600_000, turnLeaseMs: 10_000 },

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   grpcWeb?: GrpcWebConfig;
   promptPack: { path: string; name?: string; version?: string; promptName: string };
   toolsConfigPath: string;
+  /** Where the tool handlers' credentials are mounted, one file per handler (the `<agent>-tool-secrets` Secret). */
+  tools: { secretsDir: string };
   provider: ProviderConfig;
   mock: { configPath?: string; chunkDelayMs: number };
   /** With Redis, the facades' turn journal lives there too, and the runtime finishes turns whose facade died. */
@@ -185,6 +187,7 @@ const EnvSchema = v.object({
   OMNIA_PROMPTPACK_VERSION: OptionalText,
   OMNIA_PROMPT_NAME: withDefault(Text, "default"),
   OMNIA_TOOLS_CONFIG_PATH: withDefault(Text, "/etc/omnia/tools/tools.yaml"),
+  OMNIA_TOOL_SECRETS_DIR: withDefault(Text, "/etc/omnia/tool-secrets"),
   OMNIA_PROVIDER_TYPE: withDefault(
     v.picklist(RUNTIME_PROVIDER_TYPES, (issue) => `${issue.received} is not supported (supported: ${RUNTIME_PROVIDER_TYPES.join(", ")})`),
     "mock",
@@ -258,6 +261,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
       ...(e.OMNIA_PROMPTPACK_VERSION !== undefined ? { version: e.OMNIA_PROMPTPACK_VERSION } : {}),
     },
     toolsConfigPath: e.OMNIA_TOOLS_CONFIG_PATH,
+    tools: { secretsDir: e.OMNIA_TOOL_SECRETS_DIR },
     provider: providerConfig(e, env),
     mock: {
       chunkDelayMs: e.OMNIA_MOCK_CHUNK_DELAY_MS,

@@ -16,7 +16,7 @@ import { loadPack } from "./load-pack.js";
 import { loadToolsConfig } from "./load-tools-config.js";
 import { selectPrompt } from "./prompt/select-prompt.js";
 import { createLanguageModel } from "./providers/create-language-model.js";
-import { ClientToolAdapter } from "./tools/client-tool-adapter.js";
+import { createToolAdapters } from "./tools/create-tool-adapters.js";
 import { ToolManager } from "./tools/tool-manager.js";
 
 export interface RunningRuntime {
@@ -42,12 +42,8 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
   const selected = selectPrompt(pack, config.promptPack.promptName);
   const toolsConfig = await loadToolsConfig(config.toolsConfigPath);
   const model = await createLanguageModel(config);
-  const tools = new ToolManager({
-    prompt: selected.prompt,
-    pack,
-    handlers: toolsConfig.handlers,
-    adapters: { client: new ClientToolAdapter() },
-  });
+  // Secrets for tool auth are files of the mounted `<agent>-tool-secrets` Secret (see runtime/tools/http/tool-auth.ts).
+  const tools = await ToolManager.start({ prompt: selected.prompt, pack, handlers: toolsConfig.handlers, ...createToolAdapters({ secretsDir: config.tools.secretsDir }) });
   for (const warning of tools.warnings) logger.warn({ prompt: selected.key }, warning);
 
   const store = options.store ?? createSessionStore({ ttlMs: config.session.ttlMs, ...(config.session.redisUrl ? { redisUrl: config.session.redisUrl } : {}) });
@@ -61,6 +57,8 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     pricing: config.provider.pricing,
     clientToolTimeoutMs: config.clientToolTimeoutMs,
     logger,
+    pack,
+    env: process.env,
   });
 
   // The facades journal turns in the same Redis; the runtime writes there only when it finishes
@@ -87,6 +85,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     await health.close();
     if (!options.store) await store.close();
     await journal?.close();
+    await tools.close();
     throw err;
   }
   const grpcAddress = `${config.grpc.host}:${grpcPort}`;
@@ -121,6 +120,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
         await health.close();
         if (!options.store) await store.close();
         await journal?.close();
+        await tools.close();
         logger.info("runtime stopped");
       })();
       return stopping;

@@ -38,4 +38,14 @@ export interface ToolContext {
 export interface ToolAdapter {
   /** Resolves with the outcome; throws TurnError only when the turn cannot go on. */
   execute(call: ToolInvocation, ctx: ToolContext): Promise<ToolOutcome>;
+  /** Releases connections and child processes (MCP clients, gRPC channels) when the runtime stops. */
+  close?(): Promise<void>;
+}
+
+/** A tool a handler offers, as discovery reports it and the model is offered it. */
+export interface DiscoveredTool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
 }

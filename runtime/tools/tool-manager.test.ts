@@ -82,3 +82,49 @@ describe("ToolManager", () => {
     await expect(adapter.execute(call, ctx)).rejects.toMatchObject({ code: "TOOL_FAILED" });
   });
 });
+
+describe("ToolManager with discovered tools", () => {
+  const MCP: ToolHandler = { name: "docs", type: "mcp", timeout: "30s", mcpConfig: { transport: "stdio", command: "docs-server" } };
+  const OTHER: ToolHandler = { name: "docs-2", type: "mcp", timeout: "100ms", mcpConfig: { transport: "stdio", command: "other" } };
+  const SEARCH = { name: "search", description: "Search the docs", inputSchema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } };
+
+  it("routes each discovered tool to its handler, the first handler winning a name two offer", async () => {
+    const seen: string[] = [];
+    const adapter: ToolAdapter = { execute: async (call) => (seen.push(`${call.handler.name}/${call.name}`), { ok: true, resultJson: "1" }) };
+    const manager = new ToolManager({
+      prompt: prompt(["search"]),
+      pack: PACK,
+      handlers: [MCP, OTHER],
+      adapters: { mcp: adapter },
+      discovered: new Map([["docs", [SEARCH]], ["docs-2", [SEARCH]]]),
+    });
+    expect(manager.specs).toEqual([{ name: "search", description: "Search the docs", inputSchema: SEARCH.inputSchema }]);
+    expect(manager.warnings.join("\n")).toMatch(/"search" is offered by handlers "docs" and "docs-2"; "docs" serves it/);
+    expect(await manager.execute({ id: "1", name: "search", argumentsJson: '{"q":"x"}' }, ctx)).toEqual({ ok: true, resultJson: "1" });
+    expect(await manager.execute({ id: "2", name: "search", argumentsJson: "{}" }, ctx)).toEqual({ ok: false, error: expect.stringContaining('"q" is required') });
+    expect(seen).toEqual(["docs/search"]);
+  });
+
+  it("makes a failing adapter a tool error, but lets a cancelled turn end the turn", async () => {
+    const adapter: ToolAdapter = {
+      execute: async (_call, callCtx) => {
+        if (callCtx.signal.aborted) throw new Error("aborted");
+        throw new Error("connection refused");
+      },
+    };
+    const manager = new ToolManager({ prompt: prompt(["search"]), pack: PACK, handlers: [MCP], adapters: { mcp: adapter }, discovered: new Map([["docs", [SEARCH]]]) });
+    const call = { id: "1", name: "search", argumentsJson: '{"q":"x"}' };
+    expect(await manager.execute(call, ctx)).toEqual({ ok: false, error: 'tool "search" failed: connection refused' });
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(manager.execute(call, { ...ctx, signal: cancelled.signal })).rejects.toThrow("aborted");
+  });
+
+  it("closes the adapters that hold connections", async () => {
+    let closed = 0;
+    const adapter: ToolAdapter = { execute: async () => ({ ok: true, resultJson: "1" }), close: async () => void closed++ };
+    const manager = new ToolManager({ prompt: prompt([]), pack: PACK, handlers: [], adapters: { mcp: adapter, client: new ClientToolAdapter() } });
+    await manager.close();
+    expect(closed).toBe(1);
+  });
+});
