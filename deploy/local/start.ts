@@ -1,25 +1,34 @@
-// `npm start`: runs the manifests in deploy/examples/ (or the directory given as the first
-// argument, or OMNIA_MANIFESTS) on this machine: one runtime process per AgentRuntime and one
-// facade, talking gRPC on loopback. Sessions live in memory unless OMNIA_REDIS_URL is set.
+// `npm start [-- -f <file or folder>]`: runs the manifests given (default deploy/examples/, or
+// OMNIA_MANIFESTS) on this machine: one runtime process per AgentRuntime and one facade, talking
+// gRPC on loopback. Sessions live in memory unless OMNIA_REDIS_URL is set.
 import { join } from "node:path";
-import { ManifestLoadError } from "../../shared/manifests/manifest-error.js";
 import { REPO_ROOT } from "./child-process.js";
-import { loadLocalModeConfig } from "./local-mode-config.js";
+import { loadLocalModeConfig, type LocalModeConfig } from "./local-mode-config.js";
 import { startLocalStack } from "./local-stack.js";
 
 async function main(): Promise<void> {
-  const config = loadLocalModeConfig(process.env, process.argv.slice(2), join(REPO_ROOT, "deploy/examples"));
+  let config: LocalModeConfig | undefined;
   let stack;
   try {
+    config = loadLocalModeConfig(process.env, process.argv.slice(2), join(REPO_ROOT, "deploy/examples"));
     stack = await startLocalStack({ ...config, echo: process.stdout });
   } catch (err) {
-    if (err instanceof ManifestLoadError) {
-      console.error(`omnia: cannot start: ${err.message}`);
-      process.exit(1);
-    }
-    console.error(`omnia: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    let message = err instanceof Error ? err.message : String(err);
+    // Errors name the file the loader read; for `-f <file>` that is our copy of the user's file.
+    if (config?.manifestsFile) message = message.replaceAll(config.manifestsFile.copiedTo, config.manifestsFile.path);
+    console.error(`omnia: cannot start: ${message}`);
     process.exit(1);
   }
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("omnia: stopping…");
+    void stack.stop().then(() => process.exit(0));
+  };
+  // Before the banner: whoever reads "Press Ctrl-C" may press it at once.
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   const agents = stack.agents.map((a) => `${a.namespace}/${a.name}`).join(", ");
   console.log(
     [
@@ -34,15 +43,6 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("omnia: stopping…");
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
   void stack.died.then((who) => {
     if (stopping) return;
     console.error(`omnia: ${who} exited unexpectedly; see ${stack.logDir}`);

@@ -1,19 +1,22 @@
 // One user turn: load the session (one store round trip), render the system prompt, run the
-// model-tool loop while streaming text, append the whole turn (one round trip), and end with one
-// `done` or one `error`. An error saves nothing, so the history holds only complete turns.
+// model-tool loop under the prompt's tool_policy while streaming text through its validators,
+// append the whole turn (one round trip), and end with one `done` or one `error`. An error saves
+// nothing, so the history holds only complete turns.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { PackPrompt } from "../../shared/manifests/pack-content.js";
+import type { PackContent, PackPrompt } from "../../shared/manifests/pack-content.js";
 import type { SessionStore, StoredMessage } from "../../shared/session/session-store.js";
 import type { LanguageModel, ModelMessage, ModelUsage } from "../providers/language-model.js";
 import { LazyLogger } from "../lazy-logger.js";
-import { renderSystemPrompt } from "../prompt/render-system-prompt.js";
+import { AnswerValidators } from "../prompt/answer-validators.js";
+import { SystemPrompt } from "../prompt/render-system-prompt.js";
 import type { ToolManager } from "../tools/tool-manager.js";
-import { TurnError } from "../turn-error.js";
 import { ClientToolCalls } from "./client-tool-calls.js";
 import { EventQueue } from "./event-queue.js";
 import { toModelMessages } from "./model-messages.js";
 import { runModelRound } from "./model-round.js";
+import { runToolCalls } from "./run-tool-calls.js";
+import { ToolPolicy } from "./tool-policy.js";
 import { toErrorEvent } from "./turn-failure.js";
 import type { Turn, TurnEvent, TurnInput } from "./turn-events.js";
 import { addUsage, priceUsage, type Pricing } from "./turn-usage.js";
@@ -22,6 +25,10 @@ export interface ConversationEngineOptions {
   store: SessionStore;
   model: LanguageModel;
   prompt: PackPrompt;
+  /** The pack's template engine features and fragments; without it every feature is on and there are no fragments. */
+  pack?: Pick<PackContent, "template_engine" | "fragments">;
+  /** What `env` variable bindings read (the runtime passes process.env); empty when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
   tools: ToolManager;
   agent: { name: string; namespace: string };
   pricing: Pricing;
@@ -29,12 +36,20 @@ export interface ConversationEngineOptions {
   logger: Logger;
 }
 
-// The PromptPack schema's defaults for tool_policy.
-const DEFAULT_MAX_ROUNDS = 5;
-const DEFAULT_MAX_TOOL_CALLS = 10;
-
 export class ConversationEngine {
-  constructor(private readonly options: ConversationEngineOptions) {}
+  private readonly systemPrompt: SystemPrompt;
+  private readonly validators: AnswerValidators;
+  private readonly policy: ToolPolicy;
+
+  /** Throws TemplateError or PromptConfigError, naming the prompt, when the prompt cannot be run. */
+  constructor(private readonly options: ConversationEngineOptions) {
+    const { prompt, pack, model, logger } = options;
+    this.systemPrompt = new SystemPrompt({ prompt, model: model.model, ...(pack ? { pack } : {}) });
+    this.validators = new AnswerValidators(prompt.id, prompt.validators);
+    this.policy = new ToolPolicy(prompt.tool_policy);
+    for (const warning of this.validators.warnings) logger.warn({ prompt: prompt.id }, warning);
+    if (this.systemPrompt.overrideKey !== undefined) logger.info({ prompt: prompt.id, model_override: this.systemPrompt.overrideKey }, "prompt model override applies");
+  }
 
   startTurn(input: TurnInput): Turn {
     const turnId = randomUUID();
@@ -89,9 +104,15 @@ export class ConversationEngine {
     clientTools: ClientToolCalls | undefined,
     log: LazyLogger,
   ): Promise<Extract<TurnEvent, { type: "done" }>> {
-    const { store, model, prompt, tools, agent, pricing } = this.options;
+    const { store, model, tools, agent, pricing } = this.options;
     const persist = input.mode !== "function";
     const metadata = input.metadata ?? {};
+    // First, so a message with a missing or invalid variable costs no store round trip.
+    const system = this.systemPrompt.render({
+      metadata,
+      session: { session_id: input.sessionId, user_id: input.userId, workspace: input.workspace, agent_name: agent.name, namespace: agent.namespace },
+      env: this.options.env ?? {},
+    });
 
     const history = persist
       ? (
@@ -104,7 +125,6 @@ export class ConversationEngine {
         ).conversation.messages
       : [];
     signal.throwIfAborted();
-    const system = renderSystemPrompt(prompt, metadata);
 
     const turnMessages: StoredMessage[] = [
       message("user", input.content, {
@@ -113,16 +133,29 @@ export class ConversationEngine {
       }),
     ];
     const modelMessages: ModelMessage[] = toModelMessages([...history, ...turnMessages]);
-    const maxRounds = prompt.tool_policy?.max_rounds ?? DEFAULT_MAX_ROUNDS;
-    const maxToolCalls = prompt.tool_policy?.max_tool_calls_per_turn ?? DEFAULT_MAX_TOOL_CALLS;
     let usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
     let toolCallCount = 0;
 
     for (let round = 0; ; round++) {
+      const toolChoice = this.policy.toolChoiceFor(round);
+      const settings = this.systemPrompt.settings;
+      const check = this.validators.empty
+        ? undefined
+        : this.validators.startAnswer((violation) => log.warn({ validator: violation.type, reason: violation.reason, model_call: round }, "answer violates a validator (not enforced)"));
       const result = await runModelRound(
         model,
-        { system, messages: modelMessages, tools: [...tools.specs], metadata, turnIndex: round, signal },
+        {
+          system,
+          messages: modelMessages,
+          tools: [...tools.specs],
+          metadata,
+          turnIndex: round,
+          signal,
+          ...(toolChoice ? { toolChoice } : {}),
+          ...(settings ? { settings } : {}),
+        },
         emit,
+        check,
       );
       usage = addUsage(usage, result.usage);
       signal.throwIfAborted();
@@ -133,23 +166,15 @@ export class ConversationEngine {
         return { type: "done", finalContent: result.text, usage: priceUsage(usage, pricing) };
       }
 
-      if (round >= maxRounds) {
-        throw new TurnError("TOOL_FAILED", `the model still asked for tools after ${maxRounds} tool rounds (tool_policy.max_rounds); the turn was stopped`);
-      }
+      this.policy.admit(round, result.toolCalls, toolCallCount);
       toolCallCount += result.toolCalls.length;
-      if (toolCallCount > maxToolCalls) {
-        throw new TurnError("TOOL_FAILED", `the model asked for more than ${maxToolCalls} tool calls in one turn (tool_policy.max_tool_calls_per_turn)`);
-      }
 
       const request = message("assistant", result.text, { toolCalls: result.toolCalls });
       turnMessages.push(request);
       modelMessages.push({ role: "assistant", content: result.text, toolCalls: result.toolCalls });
-      for (const call of result.toolCalls) {
-        log.info({ tool: call.name, call_id: call.id }, "tool call");
-        const outcome = await tools.execute(call, { sessionId: input.sessionId, signal, ...(clientTools ? { clientTools } : {}) });
-        signal.throwIfAborted();
-        const content = outcome.ok ? outcome.resultJson : JSON.stringify({ error: outcome.error });
-        if (!outcome.ok) log.info({ tool: call.name, call_id: call.id, reason: outcome.error }, "tool call rejected");
+      const results = await runToolCalls(tools, result.toolCalls, { sessionId: input.sessionId, signal, ...(clientTools ? { clientTools } : {}) }, log);
+      signal.throwIfAborted();
+      for (const { call, content } of results) {
         turnMessages.push(message("tool", content, { toolCallId: call.id, metadata: { tool_name: call.name } }));
         modelMessages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content });
       }

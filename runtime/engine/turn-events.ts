@@ -30,6 +30,8 @@ export interface TurnInput {
   parts?: StoredPart[];
   metadata?: Record<string, string>;
   workspace?: string;
+  /** The caller's user id (x-omnia-user-id), for `session` bindings of prompt variables. */
+  userId?: string;
   /**
    * `conversation` loads and appends the session's history and can ask the client to run tools;
    * `function` (Invoke) runs on an empty history, stores nothing, and has no client.
