@@ -167,8 +167,17 @@ describe("http tools", () => {
     expect(server.requests.map((r) => r.path)).toEqual(["/text"]);
   });
 
-  it("refuses a responseMapping outside the supported dotted-path subset as a tool error", async () => {
-    const tools = await toolManagerFor(["get_weather"], [weather({ urlTemplate: "/echo/x", responseMapping: "data.items[*].name | [0]" })]);
-    expect(await tools.call("get_weather", { city: "Oslo" })).toEqual({ ok: false, error: expect.stringContaining("is not supported") });
+  it("shapes answers with full JMESPath (projections, pipes, functions) and answers a malformed expression with a tool error naming it", async () => {
+    const tools = await toolManagerFor(
+      ["get_weather", "first_name", "broken_mapping"],
+      [
+        weather({ urlTemplate: "/echo/x", responseMapping: "{names: data.items[*].name, count: length(data.items)}" }),
+        { name: "first", type: "http", tool: { name: "first_name", description: "f", inputSchema: { type: "object" } }, httpConfig: { endpoint: `${server.url}/echo/y`, responseMapping: "data.items[*].name | [0]" } },
+        { name: "bad", type: "http", tool: { name: "broken_mapping", description: "b", inputSchema: { type: "object" } }, httpConfig: { endpoint: `${server.url}/echo/z`, responseMapping: "data.[" } },
+      ],
+    );
+    expect(resultOf(await tools.call("get_weather", { city: "Oslo" }))).toEqual({ names: ["first", "second"], count: 2 });
+    expect(resultOf(await tools.call("first_name", {}))).toBe("first");
+    expect(await tools.call("broken_mapping", {})).toEqual({ ok: false, error: expect.stringContaining('mapping "data.[" is not valid JMESPath') });
   });
 });

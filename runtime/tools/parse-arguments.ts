@@ -1,5 +1,5 @@
 // The model's arguments as an object; anything else is a tool error the model can correct.
-import { isRecord } from "./json-path.js";
+import { isRecord } from "./is-record.js";
 
 export type ParsedArguments = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 

@@ -1,6 +1,6 @@
 // `redact`: fields removed from a tool's result, at any depth, before it reaches the model, the
 // transcript or a log line.
-import { isRecord } from "./json-path.js";
+import { isRecord } from "./is-record.js";
 
 export function redactFields(value: unknown, fields: ReadonlySet<string>): unknown {
   if (fields.size === 0) return value;

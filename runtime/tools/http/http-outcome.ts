@@ -1,7 +1,7 @@
 // Turns an HTTP answer into what the model sees: the JSON body (or the text as a JSON string),
 // reshaped by responseMapping and stripped of redacted fields; a non-2xx status is a tool error.
 import type { ToolOutcome } from "../tool-adapter.js";
-import { readPath } from "../json-path.js";
+import { evaluateMapping } from "../mapping-expression.js";
 import { redactFields } from "../redact.js";
 import type { HttpAnswer } from "./send-with-retry.js";
 
@@ -21,7 +21,7 @@ export function httpOutcome(answer: HttpAnswer, shaping: ResultShaping): ToolOut
     const tries = answer.attempts > 1 ? ` after ${answer.attempts} attempts` : "";
     return { ok: false, error: `HTTP ${answer.status}${tries}: ${text.slice(0, ERROR_BODY_LIMIT)}` };
   }
-  const shaped = shaping.responseMapping ? readPath(body, shaping.responseMapping) : body;
+  const shaped = shaping.responseMapping ? evaluateMapping(body, shaping.responseMapping) : body;
   return { ok: true, resultJson: JSON.stringify(shaped ?? null) };
 }
 

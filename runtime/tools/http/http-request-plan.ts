@@ -3,7 +3,8 @@
 // then the remaining arguments as the body (bodyMapping, staticBody merged over it) or, for GET and
 // DELETE, as query parameters.
 import type { HttpConfig } from "../../../shared/manifests/tool-registry.js";
-import { isRecord, readPath } from "../json-path.js";
+import { isRecord } from "../is-record.js";
+import { evaluateMapping } from "../mapping-expression.js";
 import type { HttpRequestPlan } from "./send-with-retry.js";
 
 const PLACEHOLDER = /\{\{\s*\.?([\w-]+)\s*\}\}|\{([\w-]+)\}/g;
@@ -29,7 +30,7 @@ export function httpRequestPlan(config: HttpConfig, args: Record<string, unknown
     for (const [name, value] of Object.entries(rest)) if (value !== undefined) url.searchParams.set(name, asText(value));
     return { method: config.method, url, headers };
   }
-  const mapped = config.bodyMapping ? readPath(rest, config.bodyMapping) : rest;
+  const mapped = config.bodyMapping ? evaluateMapping(rest, config.bodyMapping) : rest;
   const body = config.staticBody && isRecord(mapped) ? { ...mapped, ...config.staticBody } : mapped;
   headers["content-type"] = config.contentType;
   return { method: config.method, url, headers, body: JSON.stringify(body) };

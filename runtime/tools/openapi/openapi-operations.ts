@@ -4,7 +4,7 @@
 import { parse as parseYaml } from "yaml";
 import type { OpenAPIConfig } from "../../../shared/manifests/tool-registry.js";
 import type { DiscoveredTool } from "../tool-adapter.js";
-import { isRecord } from "../json-path.js";
+import { isRecord } from "../is-record.js";
 import { resolveLocalRefs } from "./resolve-refs.js";
 
 export interface OpenApiParameter {

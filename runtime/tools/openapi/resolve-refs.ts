@@ -1,6 +1,6 @@
 // Inlines local `$ref`s ("#/components/…") so each tool's input schema stands alone for the model
 // and for argument validation. A cycle is cut with an empty schema rather than looping.
-import { isRecord } from "../json-path.js";
+import { isRecord } from "../is-record.js";
 
 export function resolveLocalRefs(node: unknown, root: unknown, trail: readonly string[] = []): unknown {
   if (Array.isArray(node)) return node.map((item) => resolveLocalRefs(item, root, trail));
