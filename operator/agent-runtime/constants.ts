@@ -28,12 +28,18 @@ export const PATHS = {
   toolsFile: "tools.yaml",
   bridgeTokenDir: "/etc/omnia/bridge",
   bridgeTokenKey: "token",
+  /** The clientKeys Secret, mounted whole into the facade (kubelet refreshes it: a revoked key stops working). */
+  authKeysDir: "/etc/omnia/auth-keys",
+  /** Tool handlers' credentials, one file per handler, projected from the users' Secrets. */
+  toolSecretsDir: "/etc/omnia/tool-secrets",
 } as const;
 
 export const VOLUMES = {
   pack: "promptpack-config",
   tools: "tools-config",
   bridgeToken: "bridge-token",
+  authKeys: "auth-keys",
+  toolSecrets: "tool-secrets",
 } as const;
 
 export const LABELS = {

@@ -6,7 +6,7 @@ import type { EnvVar } from "../../shared/manifests/pod-parts.js";
 import type { ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
 import { renderFacadeEnv, renderRuntimeEnv } from "../../shared/manifests/runtime-env.js";
 import { PATHS, PORTS, STORE_URL_KEY } from "./constants.js";
-import { edgeFacade, podFacade } from "./inputs.js";
+import { edgeFacade, hasExternalAuth, podFacade } from "./inputs.js";
 import { providerCredentialEnv } from "./provider-credentials.js";
 
 /** Both containers get the same store, so the facades' turn journal and the runtime's sessions meet. */
@@ -49,6 +49,16 @@ export function runtimeContainerEnv(resolved: ResolvedAgent): V1EnvVar[] {
   return withExtraEnv(ours, resolved.agent.spec.runtime.extraEnv);
 }
 
+/** How a facade (pod or Worker) authenticates: spec.externalAuth as JSON, and where the keys Secret is mounted. */
+export function externalAuthEnv(resolved: ResolvedAgent): Record<string, string> {
+  const auth = resolved.agent.spec.externalAuth;
+  if (!hasExternalAuth(resolved) || auth === undefined) return {};
+  return {
+    OMNIA_EXTERNAL_AUTH: JSON.stringify(auth),
+    ...(auth.clientKeys ? { OMNIA_AUTH_KEYS_DIR: PATHS.authKeysDir } : {}),
+  };
+}
+
 export function facadeContainerEnv(resolved: ResolvedAgent): V1EnvVar[] {
   const facade = podFacade(resolved);
   const base = renderFacadeEnv(resolved);
@@ -59,6 +69,7 @@ export function facadeContainerEnv(resolved: ResolvedAgent): V1EnvVar[] {
     OMNIA_CONTEXT_TTL: resolved.agent.spec.context.ttl ?? "24h",
   };
   if ((facade?.handler ?? "runtime") === "runtime") pod.OMNIA_RUNTIME_ADDRESS = `127.0.0.1:${PORTS.grpc}`;
+  Object.assign(pod, externalAuthEnv(resolved));
   const ours = [...literal({ ...base, ...pod }), ...sessionStoreEnv(resolved)];
   return withExtraEnv(ours, facade?.extraEnv ?? []);
 }

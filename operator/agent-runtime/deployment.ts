@@ -1,7 +1,7 @@
 // The agent's Deployment: one pod with the facade container and the runtime container, the pack and
 // tools ConfigMaps mounted into the runtime, probes on the health ports, and content hashes on the
 // pod template so a changed pack, tools file, mock script or bridge token rolls the pods.
-import type { V1Container, V1Deployment, V1Probe, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1Container, V1Deployment, V1Probe, V1Volume, V1VolumeMount, V1VolumeProjection } from "@kubernetes/client-node";
 import { parseDuration } from "../../shared/config/duration.js";
 import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
 import {
@@ -52,6 +52,7 @@ function facadeContainer(inputs: AgentRuntimeInputs): V1Container {
       { name: PORT_NAMES.facadeHealth, containerPort: PORTS.facadeHealth, protocol: "TCP" },
     ],
     env: facadeContainerEnv(resolved),
+    ...(authKeysSecret(resolved) ? { volumeMounts: [{ name: VOLUMES.authKeys, mountPath: PATHS.authKeysDir, readOnly: true }] } : {}),
     readinessProbe: httpProbe("/readyz", PORT_NAMES.facadeHealth, 5, 10),
     livenessProbe: httpProbe("/healthz", PORT_NAMES.facadeHealth, 15, 20),
     securityContext: containerSecurity,
@@ -66,6 +67,7 @@ function runtimeContainer(inputs: AgentRuntimeInputs, edge: boolean): V1Containe
     { name: VOLUMES.pack, mountPath: PATHS.packDir, readOnly: true },
     { name: VOLUMES.tools, mountPath: PATHS.toolsDir, readOnly: true },
     ...(edge ? [{ name: VOLUMES.bridgeToken, mountPath: PATHS.bridgeTokenDir, readOnly: true }] : []),
+    ...(toolSecretSources(resolved).length > 0 ? [{ name: VOLUMES.toolSecrets, mountPath: PATHS.toolSecretsDir, readOnly: true }] : []),
     ...runtime.volumeMounts.map((m) => ({ ...m }) as V1VolumeMount),
   ];
   return {
@@ -94,9 +96,36 @@ function volumes(inputs: AgentRuntimeInputs, edge: boolean): V1Volume[] {
     { name: VOLUMES.pack, configMap: { name: resolved.packConfigMap.metadata.name } },
     { name: VOLUMES.tools, configMap: { name: toolsConfigMapName(name) } },
     ...(edge ? [{ name: VOLUMES.bridgeToken, secret: { secretName: bridgeTokenSecretName(name) } }] : []),
+    ...(authKeysSecret(resolved) ? [{ name: VOLUMES.authKeys, secret: { secretName: authKeysSecret(resolved)! } }] : []),
+    ...(toolSecretSources(resolved).length > 0 ? [{ name: VOLUMES.toolSecrets, projected: { sources: toolSecretSources(resolved) } }] : []),
     ...resolved.agent.spec.runtime.volumes.map((vol) => ({ ...vol }) as V1Volume),
   ];
 }
+
+/** The clientKeys Secret the facade mounts, when the agent authenticates with API keys. */
+function authKeysSecret(resolved: AgentRuntimeInputs["resolved"]): string | undefined {
+  return resolved.agent.spec.externalAuth?.clientKeys?.secretRef.name;
+}
+
+/**
+ * Each tool handler's credential, projected from the user's Secret as a file named after the handler
+ * (what the runtime's HTTP and OpenAPI adapters read per call). A projection, not a copy: the operator
+ * never reads the users' tool credentials, and kubelet refreshes them when the Secrets change.
+ */
+function toolSecretSources(resolved: AgentRuntimeInputs["resolved"]): V1VolumeProjection[] {
+  const sources: V1VolumeProjection[] = [];
+  for (const handler of resolved.toolRegistry?.spec.handlers ?? []) {
+    const ref = handler.httpConfig?.authSecretRef ?? handler.openAPIConfig?.authSecretRef;
+    // A name that cannot be a file name gets no file; the runtime says so when the tool is called.
+    if (ref === undefined || !SECRET_KEY.test(handler.name) || handler.name === "." || handler.name === "..") continue;
+    sources.push({ secret: { name: ref.name, items: [{ key: ref.key ?? TOOL_SECRET_DEFAULT_KEY, path: handler.name }] } });
+  }
+  return sources;
+}
+
+// The Secret key read when an authSecretRef names none.
+const TOOL_SECRET_DEFAULT_KEY = "token";
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function podAnnotations(inputs: AgentRuntimeInputs, bridgeToken: string | undefined): Record<string, string> {
   const { resolved } = inputs;

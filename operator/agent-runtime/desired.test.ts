@@ -12,6 +12,7 @@ import { DesiredStateError } from "./inputs.js";
 import type { DesiredService } from "./service.js";
 
 const TOKEN = "test-bridge-token-0123456789";
+const EDGE_AUTH = { oidc: { issuer: "https://issuer.example.com", audience: "omnia" } };
 
 function render(c: AgentCase, bridgeToken?: string): DesiredObject[] {
   return desired({ resolved: resolvedAgent(c), ...(bridgeToken !== undefined ? { bridgeToken } : {}) });
@@ -164,6 +165,7 @@ const cases: Case[] = [
           { type: "websocket", port: 8080 },
           { type: "websocket", placement: "edge", extraEnv: [{ name: "OMNIA_RUNTIME_URL", value: "https://bridge.example.com" }] },
         ],
+        externalAuth: EDGE_AUTH,
       },
     },
     bridgeToken: TOKEN,
@@ -193,11 +195,66 @@ const cases: Case[] = [
         OMNIA_RUNTIME_URL: "https://bridge.example.com",
         OMNIA_ALLOWED_ORIGINS: "",
         OMNIA_SESSION_TTL: "24h",
+        OMNIA_EXTERNAL_AUTH: expect.stringContaining('"issuer":"https://issuer.example.com"'),
       });
       const toml = worker?.data["wrangler.toml"] ?? "";
       expect(toml).toContain('name = "omnia-default-assistant"');
       expect(toml).toContain('OMNIA_RUNTIME_URL = "https://bridge.example.com"');
       expect(toml).not.toContain(TOKEN);
+    },
+  },
+  {
+    name: "an edge facade without externalAuth is not provisioned: the pod runs alone, no gRPC-web port, no bridge token",
+    agent: { spec: { facades: [{ type: "websocket", port: 8080 }, { type: "websocket", placement: "edge" }] } },
+    check: (objects) => {
+      expect(summary(objects)).toEqual(["ConfigMap/assistant-tools", "Deployment/assistant", "Service/assistant"]);
+      expect(container(objects, "runtime").ports?.map((p) => p.containerPort)).toEqual([9000, 9001]);
+      expect(env(container(objects, "runtime"), "OMNIA_GRPC_WEB_PORT")).toBeUndefined();
+    },
+  },
+  {
+    name: "API keys: the facade gets spec.externalAuth and the keys Secret mounted whole (kubelet refreshes it)",
+    agent: { spec: { externalAuth: { clientKeys: { secretRef: { name: "assistant-keys" } } } } },
+    check: (objects) => {
+      const facade = container(objects, "facade");
+      expect(JSON.parse(env(facade, "OMNIA_EXTERNAL_AUTH")?.value ?? "")).toEqual({ clientKeys: { secretRef: { name: "assistant-keys" }, defaultRole: "viewer", trustEndUserHeader: false } });
+      expect(env(facade, "OMNIA_AUTH_KEYS_DIR")?.value).toBe("/etc/omnia/auth-keys");
+      expect(facade.volumeMounts).toEqual([{ name: "auth-keys", mountPath: "/etc/omnia/auth-keys", readOnly: true }]);
+      expect(deployment(objects).spec?.template.spec?.volumes).toContainEqual({ name: "auth-keys", secret: { secretName: "assistant-keys" } });
+      expect(container(objects, "runtime").volumeMounts?.map((m) => m.name)).not.toContain("auth-keys");
+    },
+  },
+  {
+    name: "tool credentials are projected from the users' Secrets, one file per handler, without the operator reading them",
+    agent: {
+      spec: { toolRegistryRef: { name: "keyed-tools" } },
+      extra: [
+        {
+          apiVersion: "omnia.altairalabs.ai/v1alpha1",
+          kind: "ToolRegistry",
+          metadata: { name: "keyed-tools", namespace: "default" },
+          spec: {
+            handlers: [
+              { name: "weather", type: "http", httpConfig: { endpoint: "https://w.example.com", authType: "bearer", authSecretRef: { name: "weather-api", key: "api-token" } }, tool: { name: "get_weather", description: "w", inputSchema: { type: "object" } } },
+              { name: "pets", type: "openapi", openAPIConfig: { specURL: "https://p.example.com/openapi.json", authType: "basic", authSecretRef: { name: "pets-login" } } },
+              { name: "open", type: "http", httpConfig: { endpoint: "https://o.example.com" }, tool: { name: "open", description: "o", inputSchema: { type: "object" } } },
+            ],
+          },
+        },
+      ],
+    },
+    check: (objects) => {
+      const runtime = container(objects, "runtime");
+      expect(runtime.volumeMounts).toContainEqual({ name: "tool-secrets", mountPath: "/etc/omnia/tool-secrets", readOnly: true });
+      expect(deployment(objects).spec?.template.spec?.volumes).toContainEqual({
+        name: "tool-secrets",
+        projected: {
+          sources: [
+            { secret: { name: "weather-api", items: [{ key: "api-token", path: "weather" }] } },
+            { secret: { name: "pets-login", items: [{ key: "token", path: "pets" }] } },
+          ],
+        },
+      });
     },
   },
   {
@@ -268,8 +325,8 @@ describe("desired(AgentRuntime)", () => {
   });
 
   it("refuses an edge facade without a bridge token rather than inventing one", () => {
-    expect(() => render({ spec: { facades: [{ placement: "edge" }] } })).toThrow(DesiredStateError);
-    expect(() => render({ spec: { facades: [{ placement: "edge" }] } })).toThrow(/pass its bridge token/);
+    expect(() => render({ spec: { facades: [{ placement: "edge" }], externalAuth: EDGE_AUTH } })).toThrow(DesiredStateError);
+    expect(() => render({ spec: { facades: [{ placement: "edge" }], externalAuth: EDGE_AUTH } })).toThrow(/pass its bridge token/);
   });
 
   it("renders the deploy/examples agents into objects the Kubernetes schemas accept", async () => {

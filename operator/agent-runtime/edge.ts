@@ -6,6 +6,7 @@ import { bridgeTokenSecretName, edgeWorkerConfigMapName, PATHS, PORTS } from "./
 import { type AgentRuntimeInputs, edgeFacade, requireBridgeToken } from "./inputs.js";
 import { type NamedMeta, objectMeta } from "./metadata.js";
 import type { DesiredConfigMap } from "./tools-config-map.js";
+import { externalAuthEnv } from "./container-env.js";
 import { renderWranglerToml, workerName } from "./wrangler-config.js";
 
 export type DesiredSecret = V1Secret & { apiVersion: "v1"; kind: "Secret"; metadata: NamedMeta; data: Record<string, string> };
@@ -28,6 +29,12 @@ export function desiredBridgeTokenSecret(inputs: AgentRuntimeInputs): DesiredSec
  * The Worker's vars. OMNIA_RUNTIME_URL defaults to the Service's in-cluster address, which a Worker
  * reaches only through a tunnel; the edge facade's extraEnv (e.g. the public gRPC-web URL) overrides.
  */
+/** The Worker authenticates as the pod facade does; its API keys come as a secret (below), not a var. */
+function externalAuthVars(inputs: AgentRuntimeInputs): Record<string, string> {
+  const { OMNIA_EXTERNAL_AUTH } = externalAuthEnv(inputs.resolved);
+  return OMNIA_EXTERNAL_AUTH === undefined ? {} : { OMNIA_EXTERNAL_AUTH };
+}
+
 export function edgeWorkerVars(inputs: AgentRuntimeInputs): Record<string, string> {
   const { agent } = inputs.resolved;
   const facade = edgeFacade(inputs.resolved);
@@ -38,6 +45,7 @@ export function edgeWorkerVars(inputs: AgentRuntimeInputs): Record<string, strin
     OMNIA_RUNTIME_URL: `http://${name}.${namespace}.svc.cluster.local:${PORTS.grpcWeb}`,
     OMNIA_ALLOWED_ORIGINS: "",
     OMNIA_SESSION_TTL: agent.spec.context.ttl ?? "24h",
+    ...externalAuthVars(inputs),
   };
   if (facade?.clientToolTimeout !== undefined) vars.OMNIA_CLIENT_TOOL_TIMEOUT = facade.clientToolTimeout;
   // A Worker var is a literal: entries with valueFrom have nothing to copy.
@@ -62,6 +70,9 @@ export function desiredEdgeWorkerConfigMap(inputs: AgentRuntimeInputs): DesiredC
     secretNotes: [
       "Secrets, set with `wrangler secret put NAME` (never here):",
       `  OMNIA_BRIDGE_TOKEN         key ${PATHS.bridgeTokenKey} of Secret ${namespace}/${name}-bridge-token`,
+      ...(agent.spec.externalAuth?.clientKeys
+        ? [`  OMNIA_AUTH_KEYS            the entries of Secret ${namespace}/${agent.spec.externalAuth.clientKeys.secretRef.name} as one JSON object`]
+        : []),
       "  UPSTASH_REDIS_REST_URL     optional: the shared Redis through Upstash REST (with the token below);",
       "  UPSTASH_REDIS_REST_TOKEN   without them each session's journal lives in its Durable Object",
     ],

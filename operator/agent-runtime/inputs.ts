@@ -24,9 +24,23 @@ export function podFacade(resolved: ResolvedAgent): Facade | undefined {
   return resolved.agent.spec.facades[0];
 }
 
-/** The facade run as a Worker; the first with placement edge (one Worker per AgentRuntime). */
-export function edgeFacade(resolved: ResolvedAgent): Facade | undefined {
+/** The facade asked to run as a Worker: the first with placement edge (one Worker per AgentRuntime). */
+export function requestedEdgeFacade(resolved: ResolvedAgent): Facade | undefined {
   return resolved.agent.spec.facades.find((f) => f.placement === "edge");
+}
+
+/** Whether the agent authenticates its clients (API keys or OIDC). */
+export function hasExternalAuth(resolved: ResolvedAgent): boolean {
+  const auth = resolved.agent.spec.externalAuth;
+  return auth?.clientKeys !== undefined || auth?.oidc !== undefined;
+}
+
+/**
+ * The facade provisioned as a Worker. A public endpoint anyone can use is not provisioned: without
+ * externalAuth the edge facade is left out (the ExternalAuth condition says why) and the pod runs alone.
+ */
+export function edgeFacade(resolved: ResolvedAgent): Facade | undefined {
+  return hasExternalAuth(resolved) ? requestedEdgeFacade(resolved) : undefined;
 }
 
 export class DesiredStateError extends Error {

@@ -9,7 +9,8 @@ import { agentRuntimeStatus, type ReferenceReadiness, type StatusInputs } from "
 const T0 = "2026-01-01T00:00:00Z";
 const T1 = "2026-01-01T00:05:00Z";
 
-const resolved = resolvedAgent({ metadata: { generation: 3 } });
+// Open on purpose, so ExternalAuth is True and the other conditions decide.
+const resolved = resolvedAgent({ metadata: { generation: 3 }, spec: { facades: [{ extraEnv: [{ name: "OMNIA_AUTH", value: "none" }] }] } });
 const agent = resolved.agent;
 const ok = (kind: string): ReferenceReadiness => ({ ready: true, reason: "Resolved", message: `${kind} found` });
 
@@ -65,8 +66,21 @@ describe("agentRuntimeStatus", () => {
       ["PromptPackReady", "True"],
       ["ToolRegistryReady", "True"],
       ["ProviderReady", "True"],
+      ["ExternalAuth", "True"],
     ]);
     for (const c of status.conditions) expect(c).toMatchObject({ lastTransitionTime: T0, observedGeneration: 3 });
+  });
+
+  it.each([
+    { name: "API keys", spec: { externalAuth: { clientKeys: { secretRef: { name: "keys" } } } }, status: "True", reason: "Configured", message: /API keys from Secret "keys"/ },
+    { name: "OIDC", spec: { externalAuth: { oidc: { issuer: "https://id.example.com", audience: "a" } } }, status: "True", reason: "Configured", message: /OIDC tokens from https:\/\/id\.example\.com/ },
+    { name: "nothing configured", spec: {}, status: "False", reason: "NotConfigured", message: /OMNIA_AUTH=none in the facade's extraEnv/ },
+    { name: "an edge facade without auth", spec: { facades: [{ placement: "edge" }] }, status: "False", reason: "EdgeRequiresAuth", message: /not provisioned/ },
+  ])("ExternalAuth: $name", ({ spec, status, reason, message }) => {
+    const own = resolvedAgent({ spec });
+    const result = agentRuntimeStatus(inputs({ agent: own.agent }));
+    expect(byType(result.conditions).ExternalAuth).toMatchObject({ status, reason, message: expect.stringMatching(message) });
+    if (status === "False") expect(result).toMatchObject({ phase: "Failed", conditions: expect.arrayContaining([expect.objectContaining({ type: "Ready", status: "False", reason: "ExternalAuthFalse" })]) });
   });
 
   it.each<{ name: string; over: Partial<StatusInputs>; phase: string; failing: string; reason: string; message?: RegExp }>([

@@ -15,6 +15,7 @@ export const CONDITION_TYPES = {
   promptPack: "PromptPackReady",
   toolRegistry: "ToolRegistryReady",
   provider: "ProviderReady",
+  externalAuth: "ExternalAuth",
 } as const;
 
 export type AgentRuntimePhase = "Pending" | "Running" | "Failed";
@@ -96,6 +97,41 @@ function referenceCondition(type: string, readiness: ReferenceReadiness): Condit
 
 const NO_TOOL_REGISTRY: ReferenceReadiness = { ready: true, reason: "NotReferenced", message: "the agent references no ToolRegistry" };
 
+/** Runs open on purpose: the facade's extraEnv sets OMNIA_AUTH=none. */
+function openOnPurpose(agent: AgentRuntime): boolean {
+  return agent.spec.facades.some((f) => f.extraEnv?.some((e) => e.name === "OMNIA_AUTH" && e.value === "none"));
+}
+
+/**
+ * Who may connect. A facade on the pod address without auth refuses to start, so an agent with
+ * neither externalAuth nor an explicit opt-out is reported here before its pods crash; an edge
+ * facade (a public endpoint) is not provisioned without externalAuth at all.
+ */
+function externalAuthCondition(agent: AgentRuntime): ConditionUpdate {
+  const type = CONDITION_TYPES.externalAuth;
+  const auth = agent.spec.externalAuth;
+  const ways = [
+    ...(auth?.clientKeys ? [`API keys from Secret "${auth.clientKeys.secretRef.name}"`] : []),
+    ...(auth?.oidc ? [`OIDC tokens from ${auth.oidc.issuer}`] : []),
+  ];
+  if (ways.length > 0) return { type, status: "True", reason: "Configured", message: `clients authenticate with ${ways.join(" or ")}` };
+  if (agent.spec.facades.some((f) => f.placement === "edge")) {
+    return {
+      type,
+      status: "False",
+      reason: "EdgeRequiresAuth",
+      message: "the edge facade is not provisioned: a public endpoint needs spec.externalAuth (clientKeys or oidc)",
+    };
+  }
+  if (openOnPurpose(agent)) return { type, status: "True", reason: "OpenOnPurpose", message: "the facade runs without authentication (OMNIA_AUTH=none)" };
+  return {
+    type,
+    status: "False",
+    reason: "NotConfigured",
+    message: "set spec.externalAuth (clientKeys or oidc), or OMNIA_AUTH=none in the facade's extraEnv to run open on purpose: the facade refuses to listen on the pod address with neither",
+  };
+}
+
 function servicePort(service: V1Service): number {
   return service.spec?.ports?.[0]?.port ?? PORTS.facade;
 }
@@ -108,6 +144,7 @@ export function agentRuntimeStatus(inputs: StatusInputs): AgentRuntimeStatus {
     referenceCondition(CONDITION_TYPES.promptPack, references.promptPack),
     referenceCondition(CONDITION_TYPES.toolRegistry, references.toolRegistry ?? NO_TOOL_REGISTRY),
     referenceCondition(CONDITION_TYPES.provider, references.provider),
+    externalAuthCondition(agent),
   ];
   const failing = parts.find((c) => c.status !== "True");
   const ready: ConditionUpdate = failing
@@ -118,7 +155,9 @@ export function agentRuntimeStatus(inputs: StatusInputs): AgentRuntimeStatus {
   const conditions = mergeConditions(inputs.previousConditions, [ready, ...parts], inputs.now, generation);
 
   // A broken reference or a stuck rollout needs the user; anything else is still on its way.
-  const referenceBroken = [references.promptPack, references.provider, references.toolRegistry].some((r) => r !== undefined && !r.ready);
+  const referenceBroken =
+    [references.promptPack, references.provider, references.toolRegistry].some((r) => r !== undefined && !r.ready) ||
+    parts.some((c) => c.type === CONDITION_TYPES.externalAuth && c.status !== "True");
   const stuck = parts[0]?.reason === "ProgressDeadlineExceeded";
   const phase: AgentRuntimePhase = !failing ? "Running" : referenceBroken || stuck ? "Failed" : "Pending";
 

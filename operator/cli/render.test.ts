@@ -55,7 +55,7 @@ describe("omnia render", () => {
   it("renders single files, and an edge agent with a fresh bridge token each run", async () => {
     const { dir, cleanup } = await writeManifestDir({
       "refs.yaml": yamlDocs(provider(), packConfigMap(), promptPack()),
-      "agent.yaml": yamlDocs(agentRuntime("edgy", { facades: [{ placement: "edge" }] })),
+      "agent.yaml": yamlDocs(agentRuntime("edgy", { facades: [{ placement: "edge" }], externalAuth: { clientKeys: { secretRef: { name: "edgy-keys" } } } })),
     });
     try {
       const first = await omnia("render", "-f", join(dir, "refs.yaml"), "-f", join(dir, "agent.yaml"));

@@ -149,7 +149,7 @@ describe("AgentRuntime controller", () => {
   it("creates an edge facade's bridge token once and keeps it", async () => {
     const api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
     const agent = server.state.get(AR, "AgentRuntime", "assistant", ns)!;
-    const spec = { ...(agent.spec as Record<string, unknown>), facades: [{ type: "websocket", port: 8080, placement: "edge" }] };
+    const spec = { ...(agent.spec as Record<string, unknown>), facades: [{ type: "websocket", port: 8080, placement: "edge" }], externalAuth: { clientKeys: { secretRef: { name: "edge-keys" } } } };
     await api.create({ apiVersion: AR, kind: "AgentRuntime", metadata: { name: "edgy", namespace: ns }, spec } as KubernetesObject);
     const tokenOf = () => (server.state.get("v1", "Secret", "edgy-bridge-token", ns)?.data as Record<string, string> | undefined)?.token;
     const token = await eventually(async () => {

@@ -106,6 +106,7 @@ function renderedObjects(): K8sObject[] {
     }),
     withAgent((spec) => {
       spec.facades = [...(spec.facades as object[]), { type: "websocket", placement: "edge" }];
+      spec.externalAuth = { clientKeys: { secretRef: { name: "install-test-keys" } } };
     }),
   ];
   return variants.flatMap((variant) =>
