@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { LanguageModel, ModelEvent, ModelMessage, ModelRequest } from "../language-model.js";
 import { countWords } from "./count-words.js";
+import { describeMedia, MEDIA_PLACEHOLDER, type MediaBytesResolver } from "./describe-media.js";
 import { lookupMockReply, type MockScript } from "./mock-script.js";
 
 export interface MockLanguageModelOptions {
@@ -11,6 +12,8 @@ export interface MockLanguageModelOptions {
   script?: MockScript;
   /** Pause between streamed words, so demos and tests can act mid-turn. */
   chunkDelayMs?: number;
+  /** Reads parts that carry only a storage_ref, for `{{media}}` answers. */
+  resolveMedia?: MediaBytesResolver;
 }
 
 export class MockLanguageModel implements LanguageModel {
@@ -18,11 +21,13 @@ export class MockLanguageModel implements LanguageModel {
   readonly model: string;
   private readonly script: MockScript;
   private readonly chunkDelayMs: number;
+  private readonly resolveMedia: MediaBytesResolver | undefined;
 
   constructor(options: MockLanguageModelOptions) {
     this.model = options.model;
     this.script = options.script ?? { scenarios: {} };
     this.chunkDelayMs = options.chunkDelayMs ?? 0;
+    this.resolveMedia = options.resolveMedia;
   }
 
   async *stream(request: ModelRequest): AsyncIterable<ModelEvent> {
@@ -31,6 +36,7 @@ export class MockLanguageModel implements LanguageModel {
     const scenario = request.metadata["mock_scenario"] || "default";
     const turn = mockTurnNumber(request.messages);
     const reply = lookupMockReply(this.script, scenario, turn, `Mock response for provider ${this.provider} model ${this.model}`);
+    if (reply.text.includes(MEDIA_PLACEHOLDER)) reply.text = reply.text.replaceAll(MEDIA_PLACEHOLDER, await describeMedia(request.messages, this.resolveMedia));
 
     let outputTokens = 0;
     const words = splitWords(reply.text);
