@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 const needed = [
   { pkg: "redis-server", binary: "/usr/bin/redis-server" },
   { pkg: "chromium", binary: "/usr/bin/chromium" },
+  // Self-signed certificates for the TLS cases (gRPC tools, Azurite over HTTPS).
+  { pkg: "openssl", binary: "/usr/bin/openssl" },
 ];
 const missing = needed.filter((n) => !existsSync(n.binary)).map((n) => n.pkg);
 if (missing.length > 0) {
