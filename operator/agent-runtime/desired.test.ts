@@ -331,10 +331,11 @@ describe("desired(AgentRuntime)", () => {
 
   it("renders the deploy/examples agents into objects the Kubernetes schemas accept", async () => {
     const agents = resolveAgents(await loadManifestDir("deploy/examples"));
-    expect(agents.map((a) => a.agent.metadata.name)).toEqual(["assistant"]);
+    expect(agents.map((a) => a.agent.metadata.name)).toEqual(["assistant", "secured"]);
     for (const resolved of agents) {
       const objects = desired({ resolved });
-      expect(summary(objects)).toEqual(["ConfigMap/assistant-tools", "Deployment/assistant", "Service/assistant"]);
+      const name = resolved.agent.metadata.name;
+      expect(summary(objects)).toEqual([`ConfigMap/${name}-tools`, `Deployment/${name}`, `Service/${name}`]);
       for (const object of objects) validateKubernetesObject(object);
       // The example's own mock-scenarios volume is mounted beside ours, and its content hashed.
       expect(container(objects, "runtime").volumeMounts).toContainEqual({ name: "mock", mountPath: "/etc/omnia/mock" });

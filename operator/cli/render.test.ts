@@ -41,7 +41,14 @@ describe("omnia render", () => {
     const result = await omnia("render", "-f", "deploy/examples");
     expect(result).toMatchObject({ code: 0, stderr: "" });
     const docs = documents(result.stdout);
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(["ConfigMap/assistant-tools", "Deployment/assistant", "Service/assistant"]);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      "ConfigMap/assistant-tools",
+      "Deployment/assistant",
+      "Service/assistant",
+      "ConfigMap/secured-tools",
+      "Deployment/secured",
+      "Service/secured",
+    ]);
     for (const doc of docs) validateKubernetesObject(doc);
     // Rendering twice prints the same bytes (no edge facade, so no token).
     expect((await omnia("render", "-f", "deploy/examples")).stdout).toBe(result.stdout);
@@ -126,7 +133,7 @@ describe("omnia render", () => {
       await writeFile(join(dir, "zz-other.yaml"), yamlDocs({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" } }));
       const result = await omnia("render", "-f", dir);
       expect(result.code).toBe(0);
-      expect(documents(result.stdout)).toHaveLength(3);
+      expect(documents(result.stdout)).toHaveLength(6);
     } finally {
       await cleanup();
     }

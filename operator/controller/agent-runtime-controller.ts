@@ -2,7 +2,8 @@
 // objects requeue their owner, events on referenced objects requeue their users (ReferenceIndex).
 // The same queue carries PromptPacks ("PromptPack/namespace/name", requeued by their ConfigMap) and
 // Providers ("Provider/namespace/name", requeued by their credential Secret, watched one by one in
-// ProviderSecretWatches) for their own status, so every reconciler runs under the one Lease.
+// ProviderSecretWatches) and ToolRegistries ("ToolRegistry/namespace/name", their tools discovered)
+// for their own status, so every reconciler runs under the one Lease.
 // Informers run in every replica (a standby has a warm cache); only the Lease holder reconciles.
 import { CoordinationV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import type { OperatorSettings } from "../agent-runtime/settings.js";
 import { AgentRuntimeReconciler } from "../reconcilers/agent-runtime.js";
 import { packConfigMapName, PromptPackReconciler } from "../reconcilers/prompt-pack.js";
 import { ProviderReconciler, referencedSecretName } from "../reconcilers/provider.js";
+import { ToolRegistryReconciler } from "../reconcilers/tool-registry.js";
 import { OWNED_KINDS, type WatchedKind } from "../reconcilers/cluster-reader.js";
 import { cacheReader, type KindInformer, makeInformers } from "./informers.js";
 import { LeaderElector } from "./leader-election.js";
@@ -38,6 +40,8 @@ const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ""}/${o.metad
 export const promptPackKey = (namespace: string, name: string) => `PromptPack/${namespace}/${name}`;
 /** Queue key of a Provider. */
 export const providerKey = (namespace: string, name: string) => `Provider/${namespace}/${name}`;
+/** Queue key of a ToolRegistry. */
+export const toolRegistryKey = (namespace: string, name: string) => `ToolRegistry/${namespace}/${name}`;
 
 export class AgentRuntimeController {
   readonly index = new ReferenceIndex();
@@ -50,6 +54,7 @@ export class AgentRuntimeController {
   private readonly reconciler: AgentRuntimeReconciler;
   private readonly promptPacks: PromptPackReconciler;
   private readonly providers: ProviderReconciler;
+  private readonly toolRegistries: ToolRegistryReconciler;
   private readonly providerSecrets: ProviderSecretWatches;
   private stopping = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
@@ -84,8 +89,15 @@ export class AgentRuntimeController {
       custom: kc.makeApiClient(CustomObjectsApi),
       log,
     });
+    this.toolRegistries = new ToolRegistryReconciler({
+      reader,
+      custom: kc.makeApiClient(CustomObjectsApi),
+      log,
+      requeueAfter: (key, ms) => this.queue.addAfter(toolRegistryKey(...(key.split("/") as [string, string])), ms),
+    });
     this.queue = new WorkQueue((key) => {
       this.reconciles++;
+      if (key.startsWith("ToolRegistry/")) return this.toolRegistries.reconcile(key.slice("ToolRegistry/".length));
       if (key.startsWith("PromptPack/")) return this.promptPacks.reconcile(key.slice("PromptPack/".length));
       if (key.startsWith("Provider/")) return this.providers.reconcile(key.slice("Provider/".length));
       return this.reconciler.reconcile(key);
@@ -135,6 +147,7 @@ export class AgentRuntimeController {
     for (const agent of this.informers.get("AgentRuntime")!.list()) this.queue.add(keyOf(agent));
     for (const pack of this.informers.get("PromptPack")!.list()) this.queue.add(`PromptPack/${keyOf(pack)}`);
     for (const provider of this.informers.get("Provider")!.list()) this.queue.add(`Provider/${keyOf(provider)}`);
+    for (const registry of this.informers.get("ToolRegistry")!.list()) this.queue.add(`ToolRegistry/${keyOf(registry)}`);
   }
 
   private wire(kind: WatchedKind, informer: KindInformer): void {
@@ -185,6 +198,7 @@ export class AgentRuntimeController {
     const ns = object.metadata?.namespace ?? "";
     const name = object.metadata?.name ?? "";
     if (kind === "PromptPack") this.queue.add(promptPackKey(ns, name));
+    if (kind === "ToolRegistry") this.queue.add(toolRegistryKey(ns, name));
     if (kind === "Provider") {
       this.queue.add(providerKey(ns, name));
       this.retainProviderSecrets();
