@@ -8,7 +8,6 @@ import {
   type KubernetesObject,
   type KubernetesObjectApi,
   PatchStrategy,
-  setHeaderOptions,
   type V1Deployment,
   type V1Secret,
   type V1Service,
@@ -16,8 +15,6 @@ import {
 import type { Logger } from "pino";
 import type { AgentRuntime } from "../../shared/manifests/agent-runtime.js";
 import type { Provider } from "../../shared/manifests/provider.js";
-import { OMNIA_API_GROUP, OMNIA_API_VERSION } from "../../shared/manifests/meta.js";
-import { type Condition, mergeConditions } from "../agent-runtime/conditions.js";
 import { bridgeTokenSecretName, PATHS } from "../agent-runtime/constants.js";
 import { contentHash } from "../agent-runtime/content-hash.js";
 import { desired, type DesiredObject } from "../agent-runtime/desired.js";
@@ -28,7 +25,8 @@ import { providerSecretCondition, providerSecretRef } from "../provider/status.j
 import type { ReferenceIndex } from "../controller/reference-index.js";
 import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
 import { type ClusterReader, type WatchedKind } from "./cluster-reader.js";
-import { containsFields, sameJson } from "./compare.js";
+import { containsFields } from "./compare.js";
+import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions } from "./status-subresource.js";
 
 export const FIELD_MANAGER = "omnia-operator";
 /** Hash of what we last applied: a field we stopped sending changes it, so the object is applied again. */
@@ -72,10 +70,10 @@ export class AgentRuntimeReconciler {
     }
     const parsed = parseClusterObject(raw);
     if (!parsed.ok || parsed.object.kind !== "AgentRuntime") {
-      const message = parsed.ok ? "not an AgentRuntime" : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      const message = invalidSpecMessage(parsed, "AgentRuntime");
       log.warn({ agent: key, message }, "invalid AgentRuntime");
       index.set(key, []);
-      await this.applyStatus(raw, this.invalidSpecStatus(raw, message));
+      await this.applyStatus(raw, invalidSpecStatus(raw, { kind: "AgentRuntime", conditionType: CONDITION_TYPES.ready, phase: "Failed", message, now: this.now() }));
       return;
     }
     const agent = parsed.object;
@@ -105,7 +103,7 @@ export class AgentRuntimeReconciler {
       ...(refs.resolved ? { promptPack: refs.resolved.promptPack } : {}),
       observed,
       references: refs.readiness,
-      previousConditions: previousConditions(raw),
+      previousConditions: storedConditions(raw),
       now: this.now(),
     });
     await this.applyStatus(raw, status);
@@ -185,47 +183,7 @@ export class AgentRuntimeReconciler {
     }
   }
 
-  private invalidSpecStatus(raw: KubernetesObject, message: string): Record<string, unknown> {
-    const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
-    const conditions = mergeConditions(
-      previousConditions(raw),
-      [{ type: CONDITION_TYPES.ready, status: "False", reason: "InvalidSpec", message: `fix the AgentRuntime: ${message}` }],
-      this.now(),
-      generation,
-    );
-    return { phase: "Failed", conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) };
-  }
-
-  /** Applies status through the status subresource, unless it is what is there already. */
   private async applyStatus(raw: KubernetesObject, status: object): Promise<void> {
-    const current = (raw as { status?: unknown }).status;
-    const next = JSON.parse(JSON.stringify(status)) as unknown;
-    if (current !== undefined && sameJson(current, next)) return;
-    const namespace = raw.metadata!.namespace!;
-    const name = raw.metadata!.name!;
-    await this.deps.custom.patchNamespacedCustomObjectStatus(
-      {
-        group: OMNIA_API_GROUP,
-        version: OMNIA_API_VERSION.split("/")[1]!,
-        namespace,
-        plural: "agentruntimes",
-        name,
-        body: { apiVersion: OMNIA_API_VERSION, kind: "AgentRuntime", metadata: { name, namespace }, status: next },
-        fieldManager: FIELD_MANAGER,
-        force: true,
-      },
-      setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
-    );
+    await applyStatusIfChanged(this.deps.custom, raw, "AgentRuntime", "agentruntimes", status);
   }
-}
-
-const isCondition = (value: unknown): value is Condition =>
-  typeof value === "object" &&
-  value !== null &&
-  ["type", "status", "reason", "message", "lastTransitionTime"].every((k) => typeof (value as Record<string, unknown>)[k] === "string");
-
-/** The conditions in the stored status; anything malformed there is dropped (and rewritten). */
-function previousConditions(raw: KubernetesObject): Condition[] | undefined {
-  const status = (raw as { status?: { conditions?: unknown } }).status;
-  return Array.isArray(status?.conditions) ? status.conditions.filter(isCondition) : undefined;
 }

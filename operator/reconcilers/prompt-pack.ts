@@ -3,11 +3,10 @@
 // the pack mount its ConfigMap and roll through their pack-hash annotation (AgentRuntime reconciler).
 import type { KubernetesObject, CustomObjectsApi, V1ConfigMap } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { mergeConditions } from "../agent-runtime/conditions.js";
 import { PROMPT_PACK_CONDITIONS, promptPackStatus } from "../prompt-pack/status.js";
 import { parseClusterObject } from "./agent-references.js";
 import type { ClusterReader } from "./cluster-reader.js";
-import { applyStatusIfChanged, storedConditions, storedStatus } from "./status-subresource.js";
+import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions, storedStatus } from "./status-subresource.js";
 
 export interface PromptPackReconcilerDeps {
   reader: ClusterReader;
@@ -42,16 +41,10 @@ export class PromptPackReconciler {
     };
     const parsed = parseClusterObject(raw);
     if (!parsed.ok || parsed.object.kind !== "PromptPack") {
-      const message = parsed.ok ? "not a PromptPack" : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      const message = invalidSpecMessage(parsed, "PromptPack");
       log.warn({ promptPack: key, message }, "invalid PromptPack");
-      const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
-      const conditions = mergeConditions(
-        previous.conditions,
-        [{ type: PROMPT_PACK_CONDITIONS.sourceValid, status: "False", reason: "InvalidSpec", message: `fix the PromptPack: ${message}` }],
-        now,
-        generation,
-      );
-      await applyStatusIfChanged(custom, raw, "PromptPack", "promptpacks", { ...stored, phase: "Failed", conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) });
+      const status = invalidSpecStatus(raw, { kind: "PromptPack", conditionType: PROMPT_PACK_CONDITIONS.sourceValid, phase: "Failed", message, now });
+      await applyStatusIfChanged(custom, raw, "PromptPack", "promptpacks", status);
       return;
     }
     const promptPack = parsed.object;

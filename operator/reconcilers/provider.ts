@@ -2,11 +2,10 @@
 // per-Secret watches, computes status with the pure providerStatus(), and applies it when it changed.
 import type { CustomObjectsApi, KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { mergeConditions } from "../agent-runtime/conditions.js";
 import { PROVIDER_CONDITIONS, providerSecretRef, providerStatus } from "../provider/status.js";
 import { parseClusterObject } from "./agent-references.js";
 import type { ClusterReader } from "./cluster-reader.js";
-import { applyStatusIfChanged, storedConditions } from "./status-subresource.js";
+import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions } from "./status-subresource.js";
 
 export interface ProviderReconcilerDeps {
   reader: ClusterReader;
@@ -36,16 +35,10 @@ export class ProviderReconciler {
     const now = (this.deps.now?.() ?? new Date()).toISOString();
     const parsed = parseClusterObject(raw);
     if (!parsed.ok || parsed.object.kind !== "Provider") {
-      const message = parsed.ok ? "not a Provider" : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      const message = invalidSpecMessage(parsed, "Provider");
       log.warn({ provider: key, message }, "invalid Provider");
-      const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
-      const conditions = mergeConditions(
-        storedConditions(raw),
-        [{ type: PROVIDER_CONDITIONS.credentialConfigured, status: "False", reason: "InvalidSpec", message: `fix the Provider: ${message}` }],
-        now,
-        generation,
-      );
-      await applyStatusIfChanged(custom, raw, "Provider", "providers", { phase: "Error", conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) });
+      const status = invalidSpecStatus(raw, { kind: "Provider", conditionType: PROVIDER_CONDITIONS.credentialConfigured, phase: "Error", message, now });
+      await applyStatusIfChanged(custom, raw, "Provider", "providers", status);
       return;
     }
     const provider = parsed.object;

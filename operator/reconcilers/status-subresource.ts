@@ -2,7 +2,8 @@
 // and nothing at all when the computed status is what is stored already.
 import { type CustomObjectsApi, type KubernetesObject, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { OMNIA_API_GROUP, OMNIA_API_VERSION } from "../../shared/manifests/meta.js";
-import type { Condition } from "../agent-runtime/conditions.js";
+import { type Condition, mergeConditions } from "../agent-runtime/conditions.js";
+import type { ManifestError } from "../../shared/manifests/manifest-error.js";
 import { sameJson } from "./compare.js";
 
 export const STATUS_FIELD_MANAGER = "omnia-operator";
@@ -45,4 +46,25 @@ export function storedStatus(raw: KubernetesObject): Record<string, unknown> {
 export function storedConditions(raw: KubernetesObject): Condition[] | undefined {
   const conditions = storedStatus(raw).conditions;
   return Array.isArray(conditions) ? conditions.filter(isCondition) : undefined;
+}
+
+/** Why a stored object is not the kind it should be, or what its schema rejected, in one line. */
+export function invalidSpecMessage(parsed: { ok: true } | { ok: false; errors: readonly ManifestError[] }, kind: string): string {
+  return parsed.ok ? `not a ${kind}` : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+}
+
+/**
+ * The status of an object its schema rejects: `conditionType` False with reason InvalidSpec and the
+ * schema's words, `phase`, the generation observed, and the rest of the stored status (what last
+ * worked) kept. Never a crash loop: the user reads what to fix.
+ */
+export function invalidSpecStatus(raw: KubernetesObject, options: { kind: string; conditionType: string; phase: string; message: string; now: string }): Record<string, unknown> {
+  const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
+  const conditions = mergeConditions(
+    storedConditions(raw),
+    [{ type: options.conditionType, status: "False", reason: "InvalidSpec", message: `fix the ${options.kind}: ${options.message}` }],
+    options.now,
+    generation,
+  );
+  return { ...storedStatus(raw), phase: options.phase, conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) };
 }

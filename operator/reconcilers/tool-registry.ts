@@ -9,11 +9,10 @@ import type { Logger } from "pino";
 import { parseDuration } from "../../shared/config/duration.js";
 import type { ToolHandler, ToolRegistry } from "../../shared/manifests/tool-registry.js";
 import { discoverTools } from "../../runtime/tools/discover-tools.js";
-import { mergeConditions } from "../agent-runtime/conditions.js";
 import { type DiscoveredToolStatus, type HandlerDiscovery, TOOL_REGISTRY_CONDITIONS, toolRegistryStatus } from "../tool-registry/status.js";
 import { parseClusterObject } from "./agent-references.js";
 import type { ClusterReader } from "./cluster-reader.js";
-import { applyStatusIfChanged, storedConditions, storedStatus } from "./status-subresource.js";
+import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions, storedStatus } from "./status-subresource.js";
 
 export interface ToolRegistryReconcilerDeps {
   reader: ClusterReader;
@@ -54,16 +53,10 @@ export class ToolRegistryReconciler {
     const now = this.deps.now?.() ?? new Date();
     const parsed = parseClusterObject(raw);
     if (!parsed.ok || parsed.object.kind !== "ToolRegistry") {
-      const message = parsed.ok ? "not a ToolRegistry" : parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      const message = invalidSpecMessage(parsed, "ToolRegistry");
       log.warn({ toolRegistry: key, message }, "invalid ToolRegistry");
-      const generation = typeof raw.metadata?.generation === "number" ? raw.metadata.generation : undefined;
-      const conditions = mergeConditions(
-        storedConditions(raw),
-        [{ type: TOOL_REGISTRY_CONDITIONS.handlersValid, status: "False", reason: "InvalidSpec", message: `fix the ToolRegistry: ${message}` }],
-        now.toISOString(),
-        generation,
-      );
-      await applyStatusIfChanged(custom, raw, "ToolRegistry", "toolregistries", { ...storedStatus(raw), phase: "Failed", conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) });
+      const status = invalidSpecStatus(raw, { kind: "ToolRegistry", conditionType: TOOL_REGISTRY_CONDITIONS.handlersValid, phase: "Failed", message, now: now.toISOString() });
+      await applyStatusIfChanged(custom, raw, "ToolRegistry", "toolregistries", status);
       return;
     }
     const registry = parsed.object;
