@@ -26,6 +26,10 @@ describe("parseRuntimeConfig", () => {
       provider: { type: "mock", model: "mock-model", headers: {}, maxRetries: 2, pricing: { inputCostPer1K: 0, outputCostPer1K: 0 } },
       mock: { chunkDelayMs: 0 },
       session: { ttlMs: 24 * 3_600_000, turnLeaseMs: 10_000 },
+      media: {
+        storage: { type: "none" },
+        limits: { maxFileSizeBytes: 104_857_600, mediaTtlMs: 24 * 3_600_000, uploadUrlTtlMs: 900_000, downloadUrlTtlMs: 3_600_000, allowedMimeTypes: expect.any(Array) },
+      },
       instanceName: "local",
       clientToolTimeoutMs: 75_000,
       logLevel: "info",
@@ -174,6 +178,44 @@ describe("parseRuntimeConfig", () => {
       expect(problems).toMatch(/^OMNIA_PROVIDER_STREAM_IDLE_TIMEOUT: must be a positive duration/m);
       expect(problems).toMatch(/^OMNIA_PROVIDER_MAX_RETRIES: must be a whole number/m);
       expect(problemsOf({ OMNIA_PROVIDER_HEADERS: "X-Team: support" })).toMatch(/^OMNIA_PROVIDER_HEADERS: must be a JSON object of header names/m);
+    });
+  });
+
+  describe("media storage (OMNIA_MEDIA_*, the facade's variables)", () => {
+    it("reads the store the facade writes to and the download URL lifetime", () => {
+      const config = parseRuntimeConfig({
+        OMNIA_AGENT_NAME: "a",
+        OMNIA_MEDIA_STORAGE_TYPE: "S3",
+        OMNIA_MEDIA_S3_BUCKET: "uploads",
+        OMNIA_MEDIA_S3_PREFIX: "omnia",
+        OMNIA_MEDIA_S3_ENDPOINT: "http://minio:9000",
+        AWS_ACCESS_KEY_ID: "AKID",
+        AWS_SECRET_ACCESS_KEY: "secret",
+        OMNIA_MEDIA_DOWNLOAD_URL_TTL: "10m",
+      });
+      expect(config.media.storage).toEqual({
+        type: "s3",
+        bucket: "uploads",
+        region: "us-east-1",
+        prefix: "omnia",
+        endpoint: "http://minio:9000",
+        credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+      });
+      expect(config.media.limits.downloadUrlTtlMs).toBe(600_000);
+      expect(parseRuntimeConfig({ OMNIA_AGENT_NAME: "a", OMNIA_MEDIA_STORAGE_TYPE: "local", OMNIA_MEDIA_STORAGE_PATH: "/data/media" }).media.storage).toEqual({
+        type: "local",
+        path: "/data/media",
+        baseUrl: "",
+      });
+    });
+
+    it("names each bad media variable, together with the runtime's own", () => {
+      expect(problemsOf({ OMNIA_MEDIA_STORAGE_TYPE: "ftp" })).toMatch(/^OMNIA_MEDIA_STORAGE_TYPE: must be one of none, local, s3, gcs, azure, got "ftp"/m);
+      expect(problemsOf({ OMNIA_MEDIA_STORAGE_TYPE: "gcs" })).toMatch(/^OMNIA_MEDIA_GCS_BUCKET: /m);
+      expect(problemsOf({ OMNIA_MEDIA_STORAGE_TYPE: "azure", OMNIA_MEDIA_AZURE_ACCOUNT: "acct" })).toMatch(/^OMNIA_MEDIA_AZURE_CONTAINER: /m);
+      const both = problemsOf({ OMNIA_GRPC_PORT: "port", OMNIA_MEDIA_DOWNLOAD_URL_TTL: "soon" });
+      expect(both).toMatch(/^OMNIA_GRPC_PORT: must be a port number/m);
+      expect(both).toMatch(/^OMNIA_MEDIA_DOWNLOAD_URL_TTL: /m);
     });
   });
 

@@ -4,6 +4,7 @@
 import * as v from "valibot";
 import { parseDuration } from "../shared/config/duration.js";
 import { providerKeyEnvName } from "../shared/manifests/provider.js";
+import { MediaConfigError, parseMediaConfig, type MediaConfig } from "../shared/media/media-config.js";
 import { BridgeToken } from "./grpc-web/bridge-token.js";
 import { ApiKey } from "./providers/ai-sdk/api-key.js";
 
@@ -22,6 +23,8 @@ export interface RuntimeConfig {
   mock: { configPath?: string; chunkDelayMs: number };
   /** With Redis, the facades' turn journal lives there too, and the runtime finishes turns whose facade died. */
   session: { redisUrl?: string; ttlMs: number; turnLeaseMs: number };
+  /** The facade's media storage (OMNIA_MEDIA_*), which the runtime reads the media of message parts from. */
+  media: MediaConfig;
   /** The pod (HOSTNAME), naming this runtime as a turn owner. */
   instanceName: string;
   clientToolTimeoutMs: number;
@@ -238,12 +241,13 @@ function normalize(env: Record<string, string | undefined>): Record<string, stri
 /** Parses the runtime's environment; throws ConfigError listing each bad variable by name. */
 export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
   const result = v.safeParse(EnvSchema, normalize(env));
-  if (!result.success) {
-    const problems = result.issues.map((issue) => {
+  const media = mediaConfig(env);
+  if (!result.success || !("storage" in media)) {
+    const problems = (result.issues ?? []).map((issue) => {
       const variable = issue.path?.map((item) => String(item.key)).join(".") ?? "(environment)";
       return `${variable}: ${issue.message}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...("problems" in media ? media.problems : [])]);
   }
   const e = result.output;
   const grpcWeb = grpcWebConfig(e);
@@ -272,6 +276,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
       ...(redisUrl !== undefined ? { redisUrl } : {}),
       turnLeaseMs: e.OMNIA_TURN_LEASE,
     },
+    media,
     instanceName: e.HOSTNAME ?? "local",
     clientToolTimeoutMs: e.OMNIA_CLIENT_TOOL_TIMEOUT,
     logLevel: e.LOG_LEVEL,
@@ -309,6 +314,16 @@ function providerConfig(e: v.InferOutput<typeof EnvSchema>, env: Record<string, 
     pricing: { inputCostPer1K: e.OMNIA_PROVIDER_INPUT_COST_PER_1K, outputCostPer1K: e.OMNIA_PROVIDER_OUTPUT_COST_PER_1K },
     ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Partial<ProviderConfig>),
   };
+}
+
+// The same variables and parser as the facade's, so both read one store the same way.
+function mediaConfig(env: Record<string, string | undefined>): MediaConfig | { problems: string[] } {
+  try {
+    return parseMediaConfig(env);
+  } catch (err) {
+    if (err instanceof MediaConfigError) return { problems: err.problems };
+    throw err;
+  }
 }
 
 function grpcWebConfig(e: v.InferOutput<typeof EnvSchema>): GrpcWebConfig | undefined {

@@ -1,7 +1,8 @@
-// Assembles a runtime from its configuration: pack, prompt, tools, model, session store, engine,
-// then the gRPC, gRPC-web (when on) and health servers. main.ts runs it as a process; tests and
-// local mode call it too.
+// Assembles a runtime from its configuration: pack, prompt, tools, model, media storage, session
+// store, engine, then the gRPC, gRPC-web (when on) and health servers. main.ts runs it as a
+// process; tests and local mode call it too.
 import type { Logger } from "pino";
+import { createMediaStorage } from "../shared/media/create-media-storage.js";
 import { createSessionStore } from "../shared/session/create-session-store.js";
 import type { SessionStore } from "../shared/session/session-store.js";
 import { RedisTurnJournal } from "../shared/journal/redis-turn-journal.js";
@@ -14,6 +15,7 @@ import type { RuntimeStatus } from "./grpc/unary-handlers.js";
 import { HealthServer } from "./health/health-server.js";
 import { loadPack } from "./load-pack.js";
 import { loadToolsConfig } from "./load-tools-config.js";
+import { ModelMedia } from "./media/model-media.js";
 import { selectPrompt } from "./prompt/select-prompt.js";
 import { createLanguageModel } from "./providers/create-language-model.js";
 import { createToolAdapters } from "./tools/create-tool-adapters.js";
@@ -42,6 +44,9 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
   const selected = selectPrompt(pack, config.promptPack.promptName);
   const toolsConfig = await loadToolsConfig(config.toolsConfigPath);
   const model = await createLanguageModel(config);
+  // Built at start, so a bad media setting stops the runtime; MediaStorage has no close(), so stop() leaves it.
+  const mediaStorage = createMediaStorage(config.media.storage)?.storage;
+  const media = new ModelMedia({ storage: mediaStorage, downloadUrlTtlMs: config.media.limits.downloadUrlTtlMs });
   // Secrets for tool auth are files of the mounted `<agent>-tool-secrets` Secret (see runtime/tools/http/tool-auth.ts).
   const tools = await ToolManager.start({ prompt: selected.prompt, pack, handlers: toolsConfig.handlers, ...createToolAdapters({ secretsDir: config.tools.secretsDir }) });
   for (const warning of tools.warnings) logger.warn({ prompt: selected.key }, warning);
@@ -59,6 +64,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
     logger,
     pack,
     env: process.env,
+    media,
   });
 
   // The facades journal turns in the same Redis; the runtime writes there only when it finishes
@@ -100,6 +106,7 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger, option
       tools: tools.specs.map((spec) => spec.name),
       provider: `${model.provider}/${model.model}`,
       session_store: config.session.redisUrl ? "redis" : "memory",
+      media_storage: mediaStorage?.type ?? "none",
     },
     "runtime listening",
   );

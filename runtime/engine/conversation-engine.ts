@@ -1,13 +1,15 @@
-// One user turn: load the session (one store round trip), render the system prompt, run the
-// model-tool loop under the prompt's tool_policy while streaming text through its validators,
-// append the whole turn (one round trip), and end with one `done` or one `error`. An error saves
-// nothing, so the history holds only complete turns.
+// One user turn: load the session (one store round trip), render the system prompt, read the
+// media its parts name (runtime/media/), run the model-tool loop under the prompt's tool_policy
+// while streaming text through its validators, append the whole turn (one round trip), and end
+// with one `done` or one `error`. An error saves nothing, so the history holds only complete turns.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { PackContent, PackPrompt } from "../../shared/manifests/pack-content.js";
 import type { SessionStore, StoredMessage } from "../../shared/session/session-store.js";
 import type { LanguageModel, ModelMessage, ModelUsage } from "../providers/language-model.js";
 import { LazyLogger } from "../lazy-logger.js";
+import { partsForHistory } from "../media/history-parts.js";
+import { ModelMedia } from "../media/model-media.js";
 import { AnswerValidators } from "../prompt/answer-validators.js";
 import { SystemPrompt } from "../prompt/render-system-prompt.js";
 import type { ToolManager } from "../tools/tool-manager.js";
@@ -34,7 +36,11 @@ export interface ConversationEngineOptions {
   pricing: Pricing;
   clientToolTimeoutMs: number;
   logger: Logger;
+  /** Reads the media that parts name by storage_ref; without it such a part ends its turn with MEDIA_NOT_ENABLED. */
+  media?: ModelMedia;
 }
+
+const NO_MEDIA = new ModelMedia({ storage: undefined, downloadUrlTtlMs: 0 });
 
 export class ConversationEngine {
   private readonly systemPrompt: SystemPrompt;
@@ -107,7 +113,9 @@ export class ConversationEngine {
     const { store, model, tools, agent, pricing } = this.options;
     const persist = input.mode !== "function";
     const metadata = input.metadata ?? {};
-    // First, so a message with a missing or invalid variable costs no store round trip.
+    const media = this.options.media ?? NO_MEDIA;
+    // First, so a message with a missing or invalid variable, or unusable media, costs no store round trip.
+    media.checkTurnParts(input.sessionId, input.parts ?? []);
     const system = this.systemPrompt.render({
       metadata,
       session: { session_id: input.sessionId, user_id: input.userId, workspace: input.workspace, agent_name: agent.name, namespace: agent.namespace },
@@ -126,13 +134,14 @@ export class ConversationEngine {
       : [];
     signal.throwIfAborted();
 
-    const turnMessages: StoredMessage[] = [
-      message("user", input.content, {
-        ...(input.parts?.length ? { parts: input.parts } : {}),
-        ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
-      }),
-    ];
-    const modelMessages: ModelMessage[] = toModelMessages([...history, ...turnMessages]);
+    const userMessage = message("user", input.content, Object.keys(metadata).length > 0 ? { metadata } : {});
+    const modelMessages: ModelMessage[] = await media.resolve(
+      toModelMessages([...history, { ...userMessage, ...(input.parts?.length ? { parts: input.parts } : {}) }]),
+      { sessionId: input.sessionId, asUrls: model.acceptsMediaUrls === true, turnStart: history.length, log },
+    );
+    signal.throwIfAborted();
+    // The history keeps media references only: the bytes stay in the media store.
+    const turnMessages: StoredMessage[] = [{ ...userMessage, ...(input.parts?.length ? { parts: partsForHistory(input.parts) } : {}) }];
     let usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
     let toolCallCount = 0;
 

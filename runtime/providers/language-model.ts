@@ -59,6 +59,11 @@ export interface ModelRequest {
 export interface LanguageModel {
   readonly provider: string;
   readonly model: string;
+  /**
+   * The provider fetches media by URL itself, so parts stored by the facade go to it as presigned
+   * GET URLs rather than bytes read by the runtime. Absent: bytes (base64 `data`).
+   */
+  readonly acceptsMediaUrls?: boolean;
   /** Streams one model call; ends with exactly one `finish`. Throws ProviderError on failure. */
   stream(request: ModelRequest): AsyncIterable<ModelEvent>;
 }
