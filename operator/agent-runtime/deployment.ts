@@ -1,7 +1,7 @@
 // The agent's Deployment: one pod with the facade container and the runtime container, the pack and
 // tools ConfigMaps mounted into the runtime, probes on the health ports, and content hashes on the
 // pod template so a changed pack, tools file, mock script or bridge token rolls the pods.
-import type { V1Container, V1Deployment, V1Probe, V1Volume, V1VolumeMount, V1VolumeProjection } from "@kubernetes/client-node";
+import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Volume, V1VolumeMount, V1VolumeProjection } from "@kubernetes/client-node";
 import { parseDuration } from "../../shared/config/duration.js";
 import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
 import {
@@ -20,6 +20,7 @@ import { contentHash } from "./content-hash.js";
 import { facadeContainerEnv, runtimeContainerEnv } from "./container-env.js";
 import { type AgentRuntimeInputs, edgeFacade, podFacade, requireBridgeToken } from "./inputs.js";
 import { agentLabels, type NamedMeta, objectMeta } from "./metadata.js";
+import { mediaPodParts } from "./media-pod.js";
 import { DEFAULT_SETTINGS } from "./settings.js";
 
 export type DesiredDeployment = V1Deployment & { apiVersion: "apps/v1"; kind: "Deployment"; metadata: NamedMeta };
@@ -51,8 +52,9 @@ function facadeContainer(inputs: AgentRuntimeInputs): V1Container {
       { name: PORT_NAMES.facade, containerPort: facade?.port ?? PORTS.facade, protocol: "TCP" },
       { name: PORT_NAMES.facadeHealth, containerPort: PORTS.facadeHealth, protocol: "TCP" },
     ],
-    env: facadeContainerEnv(resolved),
-    ...(authKeysSecret(resolved) ? { volumeMounts: [{ name: VOLUMES.authKeys, mountPath: PATHS.authKeysDir, readOnly: true }] } : {}),
+    ...withMedia(resolved, facadeContainerEnv(resolved), [
+      ...(authKeysSecret(resolved) ? [{ name: VOLUMES.authKeys, mountPath: PATHS.authKeysDir, readOnly: true }] : []),
+    ]),
     readinessProbe: httpProbe("/readyz", PORT_NAMES.facadeHealth, 5, 10),
     livenessProbe: httpProbe("/healthz", PORT_NAMES.facadeHealth, 15, 20),
     securityContext: containerSecurity,
@@ -80,8 +82,7 @@ function runtimeContainer(inputs: AgentRuntimeInputs, edge: boolean): V1Containe
       { name: PORT_NAMES.runtimeHealth, containerPort: PORTS.runtimeHealth, protocol: "TCP" },
       ...(edge ? [{ name: PORT_NAMES.grpcWeb, containerPort: PORTS.grpcWeb, protocol: "TCP" }] : []),
     ],
-    env: runtimeContainerEnv(resolved),
-    volumeMounts: mounts,
+    ...withMedia(resolved, runtimeContainerEnv(resolved), mounts),
     readinessProbe: httpProbe("/readyz", PORT_NAMES.runtimeHealth, 5, 10),
     livenessProbe: httpProbe("/healthz", PORT_NAMES.runtimeHealth, 15, 20),
     ...(runtime.resources ? { resources: runtime.resources as V1Container["resources"] } : {}),
@@ -98,6 +99,7 @@ function volumes(inputs: AgentRuntimeInputs, edge: boolean): V1Volume[] {
     ...(edge ? [{ name: VOLUMES.bridgeToken, secret: { secretName: bridgeTokenSecretName(name) } }] : []),
     ...(authKeysSecret(resolved) ? [{ name: VOLUMES.authKeys, secret: { secretName: authKeysSecret(resolved)! } }] : []),
     ...(toolSecretSources(resolved).length > 0 ? [{ name: VOLUMES.toolSecrets, projected: { sources: toolSecretSources(resolved) } }] : []),
+    ...mediaPodParts(resolved.agent).volumes,
     ...resolved.agent.spec.runtime.volumes.map((vol) => ({ ...vol }) as V1Volume),
   ];
 }
@@ -126,6 +128,17 @@ function toolSecretSources(resolved: AgentRuntimeInputs["resolved"]): V1VolumePr
 // The Secret key read when an authSecretRef names none.
 const TOOL_SECRET_DEFAULT_KEY = "token";
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A container's env and mounts with the media store's (both containers reach the same store). */
+function withMedia(resolved: AgentRuntimeInputs["resolved"], env: V1EnvVar[], mounts: V1VolumeMount[]): Pick<V1Container, "env" | "envFrom" | "volumeMounts"> {
+  const media = mediaPodParts(resolved.agent);
+  const allMounts = [...media.mounts, ...mounts];
+  return {
+    env: [...media.env, ...env],
+    ...(media.envFrom.length > 0 ? { envFrom: media.envFrom } : {}),
+    ...(allMounts.length > 0 ? { volumeMounts: allMounts } : {}),
+  };
+}
 
 function podAnnotations(inputs: AgentRuntimeInputs, bridgeToken: string | undefined): Record<string, string> {
   const { resolved } = inputs;

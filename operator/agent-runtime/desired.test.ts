@@ -225,6 +225,43 @@ const cases: Case[] = [
     },
   },
   {
+    name: "media on local disk: OMNIA_MEDIA_* in both containers, one emptyDir both mount, the allowed types",
+    agent: { spec: { media: { storage: { type: "local", maxFileSizeBytes: 1048576 } }, console: { allowedAttachmentTypes: ["image/*", "application/pdf"] } } },
+    check: (objects) => {
+      for (const name of ["facade", "runtime"]) {
+        const c = container(objects, name);
+        expect(env(c, "OMNIA_MEDIA_STORAGE_TYPE")?.value).toBe("local");
+        expect(env(c, "OMNIA_MEDIA_STORAGE_PATH")?.value).toBe("/var/lib/omnia/media");
+        expect(env(c, "OMNIA_MEDIA_MAX_FILE_SIZE")?.value).toBe("1048576");
+        expect(env(c, "OMNIA_MEDIA_ALLOWED_TYPES")?.value).toBe("image/*,application/pdf");
+        expect(c.volumeMounts).toContainEqual({ name: "media", mountPath: "/var/lib/omnia/media" });
+      }
+      expect(deployment(objects).spec?.template.spec?.volumes).toContainEqual({ name: "media", emptyDir: {} });
+    },
+  },
+  {
+    name: "media in S3 (MinIO endpoint): bucket settings as env, the credentials Secret's keys as env in both containers",
+    agent: { spec: { media: { storage: { type: "s3", s3: { bucket: "uploads", region: "eu-west-1", endpoint: "http://minio:9000" }, secretRef: { name: "s3-creds" } } } } },
+    check: (objects) => {
+      for (const name of ["facade", "runtime"]) {
+        const c = container(objects, name);
+        expect(env(c, "OMNIA_MEDIA_S3_BUCKET")?.value).toBe("uploads");
+        expect(env(c, "OMNIA_MEDIA_S3_ENDPOINT")?.value).toBe("http://minio:9000");
+        expect(c.envFrom).toEqual([{ secretRef: { name: "s3-creds" } }]);
+      }
+    },
+  },
+  {
+    name: "media in GCS: the service-account key file mounted and named by GOOGLE_APPLICATION_CREDENTIALS",
+    agent: { spec: { media: { storage: { type: "gcs", gcs: { bucket: "b" }, secretRef: { name: "gcs-key" } } } } },
+    check: (objects) => {
+      const c = container(objects, "runtime");
+      expect(env(c, "GOOGLE_APPLICATION_CREDENTIALS")?.value).toBe("/etc/omnia/media-credentials/key.json");
+      expect(c.volumeMounts).toContainEqual({ name: "media-credentials", mountPath: "/etc/omnia/media-credentials", readOnly: true });
+      expect(deployment(objects).spec?.template.spec?.volumes).toContainEqual({ name: "media-credentials", secret: { secretName: "gcs-key", items: [{ key: "key.json", path: "key.json" }] } });
+    },
+  },
+  {
     name: "tool credentials are projected from the users' Secrets, one file per handler, without the operator reading them",
     agent: {
       spec: { toolRegistryRef: { name: "keyed-tools" } },

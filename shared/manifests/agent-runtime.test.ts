@@ -83,3 +83,13 @@ describe("AgentRuntimeSchema", () => {
     expect(parsed.spec.evals).toEqual({ enabled: true, sampling: { defaultRate: 50 } });
   });
 });
+
+describe("AgentRuntime spec.media", () => {
+  it("names what is missing or wrong in the storage settings", () => {
+    const messages = (spec: Record<string, unknown>) => issues(agentRuntime("assistant", spec)).map((i) => `${i.field}: ${i.message}`).join("; ");
+    expect(messages({ media: { storage: { type: "s3" } } })).toMatch(/spec\.media\.storage\.s3: required for storage type s3/);
+    expect(messages({ media: { storage: { type: "ftp" } } })).toMatch(/spec\.media\.storage\.type: .*ftp.* is not one of none, local, s3, gcs, azure/);
+    expect(messages({ console: { allowedAttachmentTypes: ["png"] } })).toMatch(/must be a MIME type such as image\/png or image\/\*/);
+    expect(messages({ media: { storage: { type: "local" } }, console: { allowedAttachmentTypes: ["image/*"] } })).toBe("");
+  });
+});

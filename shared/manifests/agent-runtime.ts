@@ -4,6 +4,7 @@
 // and `context` set from either name, so consumers read one place.
 import * as v from "valibot";
 import { ExternalAuthSchema } from "../auth/external-auth-schema.js";
+import { ConsoleSpecSchema, MediaSpecSchema } from "./media-spec.js";
 import {
   DurationSchema,
   JsonObjectSchema,
@@ -147,8 +148,8 @@ const SpecSchema = strictSpec({
   inputSchema: v.optional(JsonObjectSchema),
   outputSchema: v.optional(JsonObjectSchema),
   outputFormat: v.optional(v.picklist(["text", "json", "json_schema"])),
-  media: v.optional(v.looseObject({ basePath: v.optional(v.string()), storage: v.optional(v.looseObject({})) })),
-  console: v.optional(v.looseObject({})),
+  media: v.optional(MediaSpecSchema),
+  console: v.optional(ConsoleSpecSchema),
   duplex: v.optional(v.looseObject({})),
   evals: v.optional(v.looseObject({})),
   memory: v.optional(v.looseObject({})),

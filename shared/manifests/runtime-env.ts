@@ -1,5 +1,6 @@
 // The OMNIA_* environment of an agent's runtime and facade containers, derived from a resolved
 // agent. Pure, so local mode and the operator's Deployment builder produce identical variables.
+import { renderMediaEnv } from "./media-env.js";
 import type { Provider } from "./provider.js";
 import type { ResolvedAgent } from "./resolve-agent.js";
 
@@ -25,6 +26,7 @@ export function renderRuntimeEnv(agent: ResolvedAgent, paths: RuntimePaths): Rec
     OMNIA_TOOLS_CONFIG_PATH: paths.toolsPath,
     ...renderProviderEnv(agent.provider),
     OMNIA_CONTEXT_TTL: spec.context.ttl ?? DEFAULT_CONTEXT_TTL,
+    ...renderMediaEnv(agent.agent),
   };
   const mockPath = paths.mockConfigPath ?? agent.mockConfig?.path;
   if (mockPath !== undefined) env.OMNIA_MOCK_CONFIG_PATH = mockPath;
@@ -71,6 +73,7 @@ export function renderFacadeEnv(agent: ResolvedAgent): Record<string, string> {
     OMNIA_FACADE_TYPE: facade?.type ?? "websocket",
     OMNIA_FACADE_PORT: String(facade?.port ?? 8080),
     OMNIA_HANDLER_MODE: facade?.handler ?? "runtime",
+    ...renderMediaEnv(agent.agent),
   };
   if (facade?.clientToolTimeout !== undefined) env.OMNIA_CLIENT_TOOL_TIMEOUT = facade.clientToolTimeout;
   if (facade?.drainTimeout !== undefined) env.OMNIA_DRAIN_TIMEOUT = facade.drainTimeout;
