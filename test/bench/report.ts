@@ -25,6 +25,10 @@ export interface BenchParams {
   edge: boolean;
   /** AgentRuntimes in the operator phase (0: skipped). */
   operatorAgents: number;
+  /** The runtime cost phase runs (no --no-runtime-cost): turns and tool calls per adapter on each path. */
+  runtimeCost: boolean;
+  runtimeTurns: number;
+  runtimeToolCalls: number;
 }
 
 export interface BenchResults {
@@ -41,7 +45,7 @@ export interface BenchResults {
    */
   journalLoad: { off?: LoadResult; redis?: LoadResult; offRedisSessions?: LoadResult };
   resume?: ResumeResult;
-  /** Phases reporting in their own tables (the operator, …). */
+  /** Phases reporting in their own tables (the operator, the runtime's cost, …). */
   sections: BenchSection[];
   errors: string[];
 }

@@ -2,7 +2,9 @@
 // baseline, side by side, the load and paced latency of the edge placement (the same facade as a
 // Worker in workerd, the runtime over gRPC-web) beside Omnia's Node sidecar, plus what the turn
 // journal costs (Omnia's load with the journal off, in memory, in Redis) and how fast a dropped
-// client resumes. Each phase gets freshly started targets, one target at a time so they never
+// client resumes, and the runtime's own cost (time to first token through facade + runtime against
+// the provider server called directly, a tool call through each adapter against the tool server
+// called directly). Each phase gets freshly started targets, one target at a time so they never
 // compete for the two cores. Not part of `npm test`: it takes minutes and its figures depend on
 // the machine.
 import { availableParallelism, cpus, release, totalmem } from "node:os";
@@ -14,12 +16,14 @@ import { type OperatorScaleResult, operatorSection, runOperatorScale } from "./o
 import { runPaced } from "./paced-latency.js";
 import { printReport, type BenchParams, type BenchResults } from "./report.js";
 import { runResume } from "./resume.js";
+import { type RuntimeCostResult, runRuntimeCost, runtimeCostSection } from "./runtime-cost.js";
 import { startTarget, type JournalMode, type Target, type TargetName } from "./targets.js";
 
 const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] [--latency-seconds S]
                      [--latency-seed X] [--warmup S] [--idle M] [--batch B]
                      [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--no-edge]
-                     [--operator-agents N] [--timeout S]
+                     [--operator-agents N] [--runtime-turns N] [--runtime-tool-calls N]
+                     [--no-runtime-cost] [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
@@ -35,6 +39,11 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
                      paced latency phases and the Worker bundle size
   --operator-agents  AgentRuntimes the operator reconciles from cold against the in-process
                      Kubernetes API server (default 1000; 0 skips the operator phase)
+  --runtime-turns    turns on each path in the runtime cost phase: through facade + runtime with an
+                     openai Provider, and straight to the local provider server (default 200)
+  --runtime-tool-calls  tool calls per adapter on each path in the runtime cost phase: through the
+                     runtime's ToolManager, and straight to the tool server (default 300)
+  --no-runtime-cost  skip the runtime cost phase
   --timeout          hard limit for the whole run in seconds (default: computed, about 9 min)`;
 
 const START_TIMEOUT_MS = 60_000;
@@ -45,13 +54,15 @@ const IDLE_SETTLE_MS = 4_000;
 
 // Starting the edge bundles the Worker and boots workerd: more than a Node process takes.
 const EDGE_START_ALLOWANCE_S = 60;
+// The runtime cost phase starts a facade, a runtime and two server-everything processes.
+const RUNTIME_COST_ALLOWANCE_S = 60;
 
 // Module-wide so every way out, including an unexpected throw, stops what was started.
 const cleanup = new Cleanup();
 
 function parseParams(): { params: BenchParams; timeoutSeconds: number } {
   const { values } = parseArgs({
-    allowNegative: true, // --no-edge
+    allowNegative: true, // --no-edge, --no-runtime-cost
     options: {
       sessions: { type: "string", default: "1000" },
       seconds: { type: "string", default: "10" },
@@ -66,6 +77,9 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       "resume-seed": { type: "string", default: "1" },
       edge: { type: "boolean", default: true },
       "operator-agents": { type: "string", default: "1000" },
+      "runtime-cost": { type: "boolean", default: true },
+      "runtime-turns": { type: "string", default: "200" },
+      "runtime-tool-calls": { type: "string", default: "300" },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -101,6 +115,9 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     resumeSeed: int("resume-seed", values["resume-seed"], 0),
     edge: values.edge,
     operatorAgents: int("operator-agents", values["operator-agents"], 0),
+    runtimeCost: values["runtime-cost"],
+    runtimeTurns: int("runtime-turns", values["runtime-turns"], 1),
+    runtimeToolCalls: int("runtime-tool-calls", values["runtime-tool-calls"], 1),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
   // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
@@ -113,7 +130,8 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     3 * (params.warmupSeconds + params.seconds) +
     Math.ceil(params.idle / 100) +
     Math.ceil(params.resumeSessions / 10) +
-    Math.ceil(params.operatorAgents / 10);
+    Math.ceil(params.operatorAgents / 10) +
+    (params.runtimeCost ? RUNTIME_COST_ALLOWANCE_S + Math.ceil(params.runtimeTurns / 10 + params.runtimeToolCalls / 25) : 0);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
 
@@ -274,6 +292,17 @@ async function main(): Promise<number> {
       results.errors.push(`operator: ${err instanceof Error ? err.message : String(err)}`);
     }
     results.sections.push(operatorSection(operator, params.operatorAgents));
+  }
+
+  if (params.runtimeCost && !interrupted) {
+    console.error(`bench: runtime cost, ${params.runtimeTurns} turns and ${params.runtimeToolCalls} tool calls per adapter on each path...`);
+    let runtime: RuntimeCostResult | undefined;
+    try {
+      runtime = await runRuntimeCost({ turns: params.runtimeTurns, toolCalls: params.runtimeToolCalls, cleanup });
+    } catch (err) {
+      results.errors.push(`runtime cost: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    results.sections.push(runtimeCostSection(runtime, params.runtimeTurns, params.runtimeToolCalls));
   }
 
   await cleanup.all();

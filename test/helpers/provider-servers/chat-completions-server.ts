@@ -26,7 +26,16 @@ export interface ChatCompletionsServerOptions {
   flavour: ChatCompletionsFlavour;
   /** The Bearer key required; Ollama checks none, vLLM one only when started with --api-key. */
   apiKey?: string;
+  /**
+   * Answers a test writes itself (a multi-step tool loop): called with each valid request's body;
+   * undefined plays the scenario the last user message names, as without a script.
+   */
+  script?: (body: Record<string, unknown>) => ScriptedAnswer | undefined;
 }
+
+/** A scripted answer: tool calls (finish_reason tool_calls), or text streamed in these pieces. */
+export type ScriptedAnswer = { toolCalls: ScriptedToolCall[] } | { text: string[] };
+export type ScriptedToolCall = typeof TOOL_CALL;
 
 const ROLES = new Set(["system", "developer", "user", "assistant", "tool"]);
 
@@ -48,7 +57,7 @@ export function startChatCompletionsServer(options: ChatCompletionsServerOptions
       if (problem) return void fail(400, problem);
       return scenarioOf(lastUserText(request.body));
     },
-    (exchange, scenario) => play(exchange, scenario, errorBody),
+    (exchange, scenario) => play(exchange, scenario, errorBody, options.script),
   );
 }
 
@@ -77,10 +86,11 @@ function bodyProblem(body: unknown): string | undefined {
 }
 
 
-function play(exchange: Exchange, scenario: Scenario, errorBody: (status: number, message: string) => unknown): void {
+function play(exchange: Exchange, scenario: Scenario, errorBody: (status: number, message: string) => unknown, script: ChatCompletionsServerOptions["script"]): void {
   const { response: res, request } = exchange;
-  if (playFailure(exchange, scenario, (status, headers) => sendJson(res, status, errorBody(status, "please retry"), headers))) return;
   const body = isObject(request.body) ? request.body : {};
+  const scripted = script?.(body);
+  if (!scripted && playFailure(exchange, scenario, (status, headers) => sendJson(res, status, errorBody(status, "please retry"), headers))) return;
   const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
   const chunk = (choice: Record<string, unknown> | undefined, usage: unknown = null) => ({
     id: "chatcmpl-1",
@@ -100,13 +110,22 @@ function play(exchange: Exchange, scenario: Scenario, errorBody: (status: number
   };
   startSse(res);
   writeSse(res, chunk({ delta: { role: "assistant", content: "" } }));
-  if (scenario === "tool") {
-    const half = TOOL_CALL.argumentsJson.length / 2;
-    writeSse(res, chunk({ delta: { tool_calls: [{ index: 0, id: TOOL_CALL.id, type: "function", function: { name: TOOL_CALL.name, arguments: "" } }] } }));
-    for (const part of [TOOL_CALL.argumentsJson.slice(0, half), TOOL_CALL.argumentsJson.slice(half)]) {
-      writeSse(res, chunk({ delta: { tool_calls: [{ index: 0, function: { arguments: part } }] } }));
+  const toolCalls = scripted ? ("toolCalls" in scripted ? scripted.toolCalls : []) : scenario === "tool" ? [TOOL_CALL] : [];
+  if (toolCalls.length > 0) {
+    for (const [index, call] of toolCalls.entries()) {
+      const half = call.argumentsJson.length / 2;
+      writeSse(res, chunk({ delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] } }));
+      for (const part of [call.argumentsJson.slice(0, half), call.argumentsJson.slice(half)]) {
+        writeSse(res, chunk({ delta: { tool_calls: [{ index, function: { arguments: part } }] } }));
+      }
     }
     finish("tool_calls");
+    res.end();
+    return;
+  }
+  if (scripted && "text" in scripted) {
+    for (const content of scripted.text) writeSse(res, chunk({ delta: { content } }));
+    finish("stop");
     res.end();
     return;
   }
