@@ -21,6 +21,7 @@ import { facadeContainerEnv, runtimeContainerEnv } from "./container-env.js";
 import { type AgentRuntimeInputs, edgeFacade, podFacade, requireBridgeToken } from "./inputs.js";
 import { agentLabels, type NamedMeta, objectMeta } from "./metadata.js";
 import { mediaPodParts } from "./media-pod.js";
+import { CANARY_SUFFIX, splitReplicas, TRACK_LABEL } from "./rollout.js";
 import { DEFAULT_SETTINGS } from "./settings.js";
 
 export type DesiredDeployment = V1Deployment & { apiVersion: "apps/v1"; kind: "Deployment"; metadata: NamedMeta };
@@ -90,12 +91,12 @@ function runtimeContainer(inputs: AgentRuntimeInputs, edge: boolean): V1Containe
   };
 }
 
-function volumes(inputs: AgentRuntimeInputs, edge: boolean): V1Volume[] {
+function volumes(inputs: AgentRuntimeInputs, edge: boolean, toolsConfigMap: string): V1Volume[] {
   const { resolved } = inputs;
   const name = resolved.agent.metadata.name;
   return [
     { name: VOLUMES.pack, configMap: { name: resolved.packConfigMap.metadata.name } },
-    { name: VOLUMES.tools, configMap: { name: toolsConfigMapName(name) } },
+    { name: VOLUMES.tools, configMap: { name: toolsConfigMap } },
     ...(edge ? [{ name: VOLUMES.bridgeToken, secret: { secretName: bridgeTokenSecretName(name) } }] : []),
     ...(authKeysSecret(resolved) ? [{ name: VOLUMES.authKeys, secret: { secretName: authKeysSecret(resolved)! } }] : []),
     ...(toolSecretSources(resolved).length > 0 ? [{ name: VOLUMES.toolSecrets, projected: { sources: toolSecretSources(resolved) } }] : []),
@@ -159,20 +160,28 @@ function terminationGraceSeconds(inputs: AgentRuntimeInputs): number {
   return drainSeconds + DRAIN_HEADROOM_SECONDS;
 }
 
-export function desiredDeployment(inputs: AgentRuntimeInputs): DesiredDeployment {
+/** Which of the agent's Deployments: the stable one, or a rollout's canary. */
+interface Variant {
+  name: string;
+  toolsConfigMap: string;
+  /** Selector and pod labels. */
+  labels: Record<string, string>;
+  /** Undefined: the autoscaler owns the count. */
+  replicas: number | undefined;
+}
+
+function deploymentFor(inputs: AgentRuntimeInputs, variant: Variant): DesiredDeployment {
   const { agent } = inputs.resolved;
   const { runtime } = agent.spec;
   const edge = edgeFacade(inputs.resolved) !== undefined;
   const bridgeToken = requireBridgeToken(inputs);
-  const labels = agentLabels(agent);
-  // With autoscaling on, the autoscaler owns the replica count; a value here would fight it.
-  const autoscaled = runtime.autoscaling?.enabled === true;
+  const { labels } = variant;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: objectMeta(agent, agent.metadata.name),
+    metadata: objectMeta(agent, variant.name),
     spec: {
-      ...(autoscaled ? {} : { replicas: runtime.replicas }),
+      ...(variant.replicas === undefined ? {} : { replicas: variant.replicas }),
       selector: { matchLabels: labels },
       template: {
         metadata: { labels, annotations: podAnnotations(inputs, bridgeToken) },
@@ -187,7 +196,7 @@ export function desiredDeployment(inputs: AgentRuntimeInputs): DesiredDeployment
           },
           terminationGracePeriodSeconds: terminationGraceSeconds(inputs),
           containers: [facadeContainer(inputs), runtimeContainer(inputs, edge)],
-          volumes: volumes(inputs, edge),
+          volumes: volumes(inputs, edge, variant.toolsConfigMap),
           ...(runtime.nodeSelector ? { nodeSelector: runtime.nodeSelector } : {}),
           ...(runtime.tolerations ? { tolerations: runtime.tolerations } : {}),
           ...(runtime.affinity ? { affinity: runtime.affinity } : {}),
@@ -195,4 +204,40 @@ export function desiredDeployment(inputs: AgentRuntimeInputs): DesiredDeployment
       },
     },
   };
+}
+
+/** The replica counts of both Deployments; the stable's is undefined when the autoscaler owns it. */
+export function replicaSplit(inputs: AgentRuntimeInputs): { stable: number | undefined; canary: number } {
+  const { runtime } = inputs.resolved.agent.spec;
+  // With autoscaling on, the autoscaler owns the stable count; a value here would fight it. The
+  // canary then takes its share of the autoscaler's floor.
+  const autoscaled = runtime.autoscaling?.enabled === true;
+  const total = autoscaled ? (runtime.autoscaling?.minReplicas ?? 1) : runtime.replicas;
+  if (!inputs.canary) return { stable: autoscaled ? undefined : total, canary: 0 };
+  const split = splitReplicas(total, inputs.canary.weight);
+  return { stable: autoscaled ? undefined : split.stable, canary: split.canary };
+}
+
+export function desiredDeployment(inputs: AgentRuntimeInputs): DesiredDeployment {
+  const { agent } = inputs.resolved;
+  const name = agent.metadata.name;
+  return deploymentFor(inputs, { name, toolsConfigMap: toolsConfigMapName(name), labels: agentLabels(agent), replicas: replicaSplit(inputs).stable });
+}
+
+/**
+ * The canary: the candidate's pack, provider and tools in a second Deployment whose pods carry the
+ * agent's labels (so the same Service sends them their share) plus the canary track, which keeps
+ * its selector apart from the stable's.
+ */
+export function desiredCanaryDeployment(inputs: AgentRuntimeInputs): DesiredDeployment | undefined {
+  if (!inputs.canary) return undefined;
+  const { agent } = inputs.resolved;
+  const name = agent.metadata.name;
+  const candidate: AgentRuntimeInputs = { ...inputs, resolved: inputs.canary.resolved };
+  return deploymentFor(candidate, {
+    name: `${name}${CANARY_SUFFIX}`,
+    toolsConfigMap: inputs.canary.ownTools ? `${name}${CANARY_SUFFIX}-tools` : toolsConfigMapName(name),
+    labels: { ...agentLabels(agent), [TRACK_LABEL]: "canary" },
+    replicas: replicaSplit(inputs).canary,
+  });
 }

@@ -2,7 +2,7 @@ import type { V1Container, V1EnvVar } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { loadManifestDir } from "../../shared/manifests/load-manifests.js";
 import { resolveAgents } from "../../shared/manifests/resolve-agent.js";
-import { packConfigMap, validPackJson } from "../../shared/manifests/test-fixtures.js";
+import { packConfigMap, promptPack, validPackJson } from "../../shared/manifests/test-fixtures.js";
 import { validateKubernetesObject } from "../testing/kubernetes-schema.js";
 import { type AgentCase, resolvedAgent } from "../testing/resolved-agent.js";
 import type { DesiredAutoscaler } from "./autoscaler.js";
@@ -359,6 +359,30 @@ describe("desired(AgentRuntime)", () => {
     const resolved = resolvedAgent();
     const edited = { ...resolved, packJson: packConfigMap("assistant-pack", changed).data["pack.json"] };
     expect(hash(desired({ resolved: edited }))).not.toBe(original);
+  });
+
+  it("a rollout runs the candidate in a canary Deployment behind the same Service, replicas by the step's weight", () => {
+    const nextPack = { ...validPackJson, version: "2.0.0" };
+    const extra = [packConfigMap("next-pack", nextPack), { ...promptPack("next", "next-pack"), spec: { ...promptPack("next", "next-pack").spec, version: "2.0.0" } }];
+    const stable = resolvedAgent({ spec: { runtime: { replicas: 4 } }, extra });
+    const candidate = resolvedAgent({ spec: { runtime: { replicas: 4 }, promptPackRef: { name: "next" } }, extra });
+    const objects = desired({ resolved: stable, canary: { resolved: candidate, weight: 25, ownTools: false } });
+    expect(summary(objects)).toEqual(["ConfigMap/assistant-tools", "Deployment/assistant", "Deployment/assistant-canary", "Service/assistant"]);
+    const main = find(objects, "Deployment", "assistant") as DesiredDeployment;
+    const canary = find(objects, "Deployment", "assistant-canary") as DesiredDeployment;
+    expect([main.spec?.replicas, canary.spec?.replicas]).toEqual([3, 1]);
+    const service = find(objects, "Service") as DesiredService;
+    // The Service selects both; the canary's selector is its own (the track label).
+    expect(canary.spec?.template.metadata?.labels).toMatchObject(service.spec?.selector ?? {});
+    expect(canary.spec?.selector.matchLabels).toEqual({ ...main.spec?.selector.matchLabels, "omnia.altairalabs.ai/track": "canary" });
+    expect(canary.spec?.template.spec?.volumes).toContainEqual({ name: "promptpack-config", configMap: { name: "next-pack" } });
+    expect(canary.spec?.template.spec?.volumes).toContainEqual({ name: "tools-config", configMap: { name: "assistant-tools" } });
+    expect(canary.spec?.template.metadata?.annotations?.["omnia.altairalabs.ai/pack-hash"]).not.toBe(main.spec?.template.metadata?.annotations?.["omnia.altairalabs.ai/pack-hash"]);
+    for (const object of objects) validateKubernetesObject(object);
+    // At 100% the stable Deployment is scaled to zero until the user promotes or rolls back.
+    const full = desired({ resolved: stable, canary: { resolved: candidate, weight: 100, ownTools: true } });
+    expect(summary(full)).toContain("ConfigMap/assistant-canary-tools");
+    expect([(find(full, "Deployment", "assistant") as DesiredDeployment).spec?.replicas, (find(full, "Deployment", "assistant-canary") as DesiredDeployment).spec?.replicas]).toEqual([0, 4]);
   });
 
   it("refuses an edge facade without a bridge token rather than inventing one", () => {

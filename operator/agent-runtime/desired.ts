@@ -1,20 +1,22 @@
 // Everything the operator keeps in place for one AgentRuntime, in apply order: configuration first,
 // then the Deployment that mounts it, the Service, and the autoscaler. Pure: same inputs, same objects.
 import { desiredAutoscaler, type DesiredAutoscaler } from "./autoscaler.js";
-import { type DesiredDeployment, desiredDeployment } from "./deployment.js";
+import { desiredCanaryDeployment, type DesiredDeployment, desiredDeployment } from "./deployment.js";
 import { desiredBridgeTokenSecret, desiredEdgeWorkerConfigMap, type DesiredSecret } from "./edge.js";
 import type { AgentRuntimeInputs } from "./inputs.js";
 import { type DesiredService, desiredService } from "./service.js";
-import { type DesiredConfigMap, desiredToolsConfigMap } from "./tools-config-map.js";
+import { desiredCanaryToolsConfigMap, type DesiredConfigMap, desiredToolsConfigMap } from "./tools-config-map.js";
 
 export type DesiredObject = DesiredConfigMap | DesiredSecret | DesiredDeployment | DesiredService | DesiredAutoscaler;
 
 export function desired(inputs: AgentRuntimeInputs): DesiredObject[] {
   const objects: Array<DesiredObject | undefined> = [
     desiredToolsConfigMap(inputs),
+    desiredCanaryToolsConfigMap(inputs),
     desiredBridgeTokenSecret(inputs),
     desiredEdgeWorkerConfigMap(inputs),
     desiredDeployment(inputs),
+    desiredCanaryDeployment(inputs),
     desiredService(inputs),
     desiredAutoscaler(inputs),
   ];

@@ -17,6 +17,11 @@ export interface AgentRuntimeInputs {
    * Secret, desired() puts the hash on the pod template so a rotated key rolls the pods.
    */
   providerCredentialHash?: string;
+  /**
+   * A rollout's canary: the agent resolved with the candidate's references, and the current step's
+   * weight (the reconciler works out the step from the stored status and the time).
+   */
+  canary?: { resolved: ResolvedAgent; weight: number; /** The candidate names its own ToolRegistry. */ ownTools: boolean };
 }
 
 /** The facade the pod's facade container serves: the first, as renderFacadeEnv reads it. */

@@ -16,7 +16,13 @@ export const CONDITION_TYPES = {
   toolRegistry: "ToolRegistryReady",
   provider: "ProviderReady",
   externalAuth: "ExternalAuth",
+  rolloutActive: "RolloutActive",
 } as const;
+
+/** A rollout as the reconciler found it: where it is, or why its candidate cannot run. */
+export type RolloutReport =
+  | { ok: true; step: number; steps: number; weight: number; stepStartedAt: string; specHash: string; stableReplicas: number; canaryReplicas: number; candidateVersion?: string }
+  | { ok: false; message: string };
 
 export type AgentRuntimePhase = "Pending" | "Running" | "Failed";
 
@@ -39,6 +45,8 @@ export interface StatusInputs {
     toolRegistry?: ReferenceReadiness;
   };
   previousConditions?: readonly Condition[];
+  /** Present while spec.rollout is set. */
+  rollout?: RolloutReport;
   /** RFC 3339, e.g. new Date().toISOString() from the caller. */
   now: string;
 }
@@ -50,6 +58,19 @@ export interface AgentRuntimeStatus {
   serviceEndpoint?: string;
   conditions: Condition[];
   observedGeneration?: number;
+  rollout?: { step: number; weight: number; stableReplicas: number; canaryReplicas: number; candidateVersion?: string; stepStartedAt: string; specHash: string };
+}
+
+function rolloutCondition(report: RolloutReport): ConditionUpdate {
+  const type = CONDITION_TYPES.rolloutActive;
+  if (!report.ok) return { type, status: "False", reason: "CandidateInvalid", message: `the canary is not running: ${report.message}` };
+  const total = report.stableReplicas + report.canaryReplicas;
+  return {
+    type,
+    status: "True",
+    reason: "Progressing",
+    message: `step ${report.step + 1} of ${report.steps}: weight ${report.weight}%, ${report.canaryReplicas} of ${total} replicas run the candidate`,
+  };
 }
 
 function generationOf(agent: AgentRuntime): number | undefined {
@@ -152,7 +173,10 @@ export function agentRuntimeStatus(inputs: StatusInputs): AgentRuntimeStatus {
     : { type: CONDITION_TYPES.ready, status: "True", reason: "AllComponentsReady", message: "the agent is serving" };
 
   const generation = generationOf(agent);
-  const conditions = mergeConditions(inputs.previousConditions, [ready, ...parts], inputs.now, generation);
+  // A rollout's state is reported beside readiness, not part of it: the stable pods serve either way.
+  const extra = inputs.rollout ? [rolloutCondition(inputs.rollout)] : [];
+  const conditions = mergeConditions(inputs.previousConditions, [ready, ...parts, ...extra], inputs.now, generation);
+  const report = inputs.rollout?.ok ? inputs.rollout : undefined;
 
   // A broken reference or a stuck rollout needs the user; anything else is still on its way.
   const referenceBroken =
@@ -178,5 +202,18 @@ export function agentRuntimeStatus(inputs: StatusInputs): AgentRuntimeStatus {
     ...(service ? { serviceEndpoint: serviceEndpoint(agent.metadata.namespace, agent.metadata.name, servicePort(service)) } : {}),
     conditions,
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    ...(report
+      ? {
+          rollout: {
+            step: report.step,
+            weight: report.weight,
+            stableReplicas: report.stableReplicas,
+            canaryReplicas: report.canaryReplicas,
+            ...(report.candidateVersion !== undefined ? { candidateVersion: report.candidateVersion } : {}),
+            stepStartedAt: report.stepStartedAt,
+            specHash: report.specHash,
+          },
+        }
+      : {}),
   };
 }

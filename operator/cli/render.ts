@@ -7,9 +7,11 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadManifestTexts } from "../../shared/manifests/load-manifests.js";
 import { ManifestLoadError } from "../../shared/manifests/manifest-error.js";
-import { resolveAgents } from "../../shared/manifests/resolve-agent.js";
+import type { ManifestSet } from "../../shared/manifests/manifest-set.js";
+import { resolveAgent, resolveAgents, type ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
 import { desired } from "../agent-runtime/desired.js";
-import { edgeFacade } from "../agent-runtime/inputs.js";
+import { type AgentRuntimeInputs, edgeFacade } from "../agent-runtime/inputs.js";
+import { candidateAgent } from "../agent-runtime/rollout.js";
 
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -59,6 +61,14 @@ async function readManifests(paths: readonly string[]): Promise<Array<{ file: st
   return Promise.all(files.map(async (file) => ({ file, text: await readFile(file, "utf8") })));
 }
 
+/** A rollout's canary as it starts: the candidate resolved from the same manifests, at the first step's weight. */
+function renderedCanary(set: ManifestSet, resolved: ResolvedAgent): AgentRuntimeInputs["canary"] {
+  const rollout = resolved.agent.spec.rollout;
+  const candidate = candidateAgent(resolved.agent);
+  if (!rollout || !candidate) return undefined;
+  return { resolved: resolveAgent(set, candidate), weight: rollout.steps[0]!.setWeight, ownTools: rollout.candidate.toolRegistryRef !== undefined };
+}
+
 /** The YAML documents for the manifests at `paths`; throws ManifestLoadError for invalid ones. */
 export async function renderManifests(paths: readonly string[], newToken: () => string = () => randomBytes(32).toString("base64url")): Promise<string> {
   const set = loadManifestTexts(await readManifests(paths));
@@ -66,7 +76,8 @@ export async function renderManifests(paths: readonly string[], newToken: () => 
   for (const resolved of resolveAgents(set)) {
     const bridgeToken = edgeFacade(resolved) ? newToken() : undefined;
     const source = `# Source: AgentRuntime ${resolved.agent.metadata.namespace}/${resolved.agent.metadata.name}\n`;
-    for (const object of desired({ resolved, ...(bridgeToken !== undefined ? { bridgeToken } : {}) })) {
+    const canary = renderedCanary(set, resolved);
+    for (const object of desired({ resolved, ...(bridgeToken !== undefined ? { bridgeToken } : {}), ...(canary ? { canary } : {}) })) {
       documents.push(source + stringify(object, { lineWidth: 0 }));
     }
   }

@@ -74,6 +74,7 @@ export class AgentRuntimeController {
       log,
       newToken: options.newToken ?? (() => randomBytes(32).toString("base64url")),
       secret: (namespace, name) => this.providerSecrets.get(namespace, name),
+      requeueAfter: (key, ms) => this.queue.addAfter(key, ms),
       ...(options.settings ? { settings: options.settings } : {}),
     });
     this.promptPacks = new PromptPackReconciler({ reader, custom: kc.makeApiClient(CustomObjectsApi), log });

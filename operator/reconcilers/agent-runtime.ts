@@ -20,13 +20,16 @@ import { contentHash } from "../agent-runtime/content-hash.js";
 import { desired, type DesiredObject } from "../agent-runtime/desired.js";
 import { edgeFacade } from "../agent-runtime/inputs.js";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
-import { agentRuntimeStatus, CONDITION_TYPES, type ReferenceReadiness } from "../agent-runtime/status.js";
+import { agentRuntimeStatus, CONDITION_TYPES, type ReferenceReadiness, type RolloutReport } from "../agent-runtime/status.js";
+import { replicaSplit } from "../agent-runtime/deployment.js";
+import { candidateAgent, rolloutProgress, type RolloutState } from "../agent-runtime/rollout.js";
+import type { ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
 import { providerSecretCondition, providerSecretRef } from "../provider/status.js";
 import type { ReferenceIndex } from "../controller/reference-index.js";
 import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
 import { type ClusterReader, type WatchedKind } from "./cluster-reader.js";
 import { containsFields } from "./compare.js";
-import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions } from "./status-subresource.js";
+import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions, storedStatus } from "./status-subresource.js";
 
 export const FIELD_MANAGER = "omnia-operator";
 /** Hash of what we last applied: a field we stopped sending changes it, so the object is applied again. */
@@ -43,6 +46,8 @@ export interface AgentRuntimeReconcilerDeps {
   secret: (namespace: string, name: string) => Promise<V1Secret | undefined>;
   now?: () => Date;
   settings?: OperatorSettings;
+  /** Asks for `key` again after `ms` (a rollout step's pause ending). */
+  requeueAfter?: (key: string, ms: number) => void;
 }
 
 const isCode = (err: unknown, code: number) => err instanceof ApiException && err.code === code;
@@ -78,7 +83,8 @@ export class AgentRuntimeReconciler {
     }
     const agent = parsed.object;
     const refs = resolveAgentReferences(agent, reader);
-    index.set(key, refs.refs);
+    const rollout = this.rollout(key, agent, raw);
+    index.set(key, [...refs.refs, ...(rollout?.refs ?? [])]);
 
     let observed: { deployment?: V1Deployment; service?: V1Service } = {
       deployment: reader.get("Deployment", namespace, name) as V1Deployment | undefined,
@@ -93,6 +99,7 @@ export class AgentRuntimeReconciler {
         resolved: refs.resolved,
         ...(bridgeToken !== undefined ? { bridgeToken } : {}),
         ...(credential?.ready ? { providerCredentialHash: credential.hash } : {}),
+        ...(rollout?.canary ? { canary: rollout.canary } : {}),
         ...(this.deps.settings ? { settings: this.deps.settings } : {}),
       });
       observed = await this.applyObjects(agent, objects);
@@ -104,9 +111,46 @@ export class AgentRuntimeReconciler {
       observed,
       references: refs.readiness,
       previousConditions: storedConditions(raw),
+      ...(rollout ? { rollout: rollout.report(refs.resolved) } : {}),
       now: this.now(),
     });
     await this.applyStatus(raw, status);
+  }
+
+  /**
+   * The rollout, when spec.rollout is set: the candidate resolved from the caches (its references
+   * join the agent's, so a changed candidate pack requeues the agent), the current step from the
+   * stored status and the time, and a requeue for when the step's pause ends.
+   */
+  private rollout(key: string, agent: AgentRuntime, raw: KubernetesObject) {
+    const spec = agent.spec.rollout;
+    const candidate = candidateAgent(agent);
+    if (!spec || !candidate) return undefined;
+    const refs = resolveAgentReferences(candidate, this.deps.reader);
+    const stored = storedStatus(raw).rollout as Partial<RolloutState> | undefined;
+    const progress = rolloutProgress(spec, stored, (this.deps.now?.() ?? new Date()).getTime());
+    if (progress.wakeInMs !== undefined) this.deps.requeueAfter?.(key, progress.wakeInMs + 1);
+    const canary = refs.resolved ? { resolved: refs.resolved, weight: progress.weight, ownTools: spec.candidate.toolRegistryRef !== undefined } : undefined;
+    const broken = [refs.readiness.promptPack, refs.readiness.provider, refs.readiness.toolRegistry].filter((r) => r !== undefined && !r.ready);
+    return {
+      refs: refs.refs,
+      canary,
+      report: (stable: ResolvedAgent | undefined): RolloutReport => {
+        if (!canary) return { ok: false, message: broken.map((r) => r!.message).join("; ") || "the candidate did not resolve" };
+        const split = replicaSplit({ resolved: stable ?? canary.resolved, canary });
+        return {
+          ok: true,
+          step: progress.step,
+          steps: spec.steps.length,
+          weight: progress.weight,
+          stepStartedAt: progress.stepStartedAt,
+          specHash: progress.specHash,
+          stableReplicas: split.stable ?? agent.spec.runtime.autoscaling?.minReplicas ?? 1,
+          canaryReplicas: split.canary,
+          candidateVersion: canary.resolved.promptPack.spec.version,
+        };
+      },
+    };
   }
 
   private now(): string {

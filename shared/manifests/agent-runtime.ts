@@ -77,6 +77,37 @@ export const AgentProviderSchema = v.object({
 });
 export type AgentProvider = v.InferOutput<typeof AgentProviderSchema>;
 
+/**
+ * A canary (reference fields): the candidate's references run in a second Deployment behind the
+ * same Service, with replicas in proportion to the current step's weight. Steps advance when their
+ * pause has a duration and it has passed; a pause without one waits for the user. Promote by moving
+ * the candidate's references into the spec and removing `rollout`; roll back by removing it.
+ */
+export const RolloutSchema = v.looseObject({
+  candidate: v.pipe(
+    v.object({
+      promptPackRef: v.optional(PromptPackRefSchema),
+      providerRefs: v.optional(v.array(AgentProviderSchema)),
+      toolRegistryRef: v.optional(ObjectReferenceSchema),
+    }),
+    v.check((c) => c.promptPackRef !== undefined || c.providerRefs !== undefined || c.toolRegistryRef !== undefined, "must name at least one of promptPackRef, providerRefs, toolRegistryRef"),
+  ),
+  steps: v.pipe(
+    v.array(
+      v.object({
+        setWeight: v.pipe(v.number(), v.integer(), v.minValue(0, "must be 0 to 100"), v.maxValue(100, "must be 0 to 100")),
+        pause: v.optional(v.object({ duration: v.optional(DurationSchema) })),
+      }),
+    ),
+    v.minLength(1, "must list at least one step"),
+  ),
+  trafficRouting: v.optional(v.looseObject({ mode: v.optional(v.picklist(["replicaWeighted", "mesh", "external"]), "replicaWeighted") })),
+  stickySession: v.optional(v.looseObject({})),
+  rollback: v.optional(v.looseObject({})),
+  trigger: v.optional(v.looseObject({})),
+});
+export type Rollout = v.InferOutput<typeof RolloutSchema>;
+
 const CONTEXT_TYPES = ["memory", "redis", "postgres"] as const;
 
 /** Conversation state store: `spec.context` (current) or `spec.session` (early name). */
@@ -155,7 +186,7 @@ const SpecSchema = strictSpec({
   memory: v.optional(v.looseObject({})),
   externalAuth: v.optional(ExternalAuthSchema),
   runtime: v.optional(RuntimeSchema, defaultRuntime),
-  rollout: v.optional(v.looseObject({})),
+  rollout: v.optional(RolloutSchema),
   serviceGroup: v.optional(v.string(), "default"),
   privacyPolicyRef: v.optional(v.looseObject({})),
   podOverrides: v.optional(v.looseObject({})),

@@ -185,6 +185,14 @@ class Resolver {
 }
 
 /** Resolves every AgentRuntime in the set; throws ManifestLoadError listing every broken reference. */
+/** One AgentRuntime (e.g. a rollout's candidate, not itself in the set) against the set's objects. */
+export function resolveAgent(set: ManifestSet, agent: AgentRuntime): ResolvedAgent {
+  const resolver = new Resolver(set);
+  const resolved = resolver.resolve(agent);
+  if (resolver.errors.length > 0 || !resolved) throw new ManifestLoadError(resolver.errors);
+  return resolved;
+}
+
 export function resolveAgents(set: ManifestSet): ResolvedAgent[] {
   const resolver = new Resolver(set);
   const agents: ResolvedAgent[] = [];

@@ -94,7 +94,7 @@ describe("manifests against their CRD", () => {
   // server must accept them too.
   const accepted: Array<[string, { kind: string }]> = [
     ["early facade/session/providerRef", agentRuntime("a", { facades: undefined, providers: undefined, facade: { port: 9090 }, session: { ttl: "1h" }, providerRef: { name: "mock" } })],
-    ["reference-only blocks kept open", agentRuntime("a", { evals: { enabled: true }, rollout: { steps: [{ setWeight: 10 }] }, runtime: { resources: { requests: { cpu: "500m", memory: 1 } } } })],
+    ["reference-only blocks kept open", agentRuntime("a", { evals: { enabled: true }, rollout: { candidate: { promptPackRef: { name: "next" } }, steps: [{ setWeight: 10 }], trigger: { promptPackChannel: "beta" } }, runtime: { resources: { requests: { cpu: "500m", memory: 1 } } } })],
     ["prices as numbers", provider("p", { type: "claude", pricing: { inputCostPer1K: 0.003, outputCostPer1K: "0.015" } })],
     ["legacy top-level secretRef", provider("p", { type: "openai", secretRef: { name: "keys" } })],
     ["retry codes as numbers or strings", { ...toolRegistry(), spec: { handlers: [{ name: "h", type: "http", tool: { name: "h", description: "d", inputSchema: {} }, httpConfig: { endpoint: "http://x", retryPolicy: { retryOn: [503, "5xx"] } } }] } }],

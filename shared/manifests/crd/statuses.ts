@@ -36,7 +36,17 @@ export const AgentRuntimeStatusSchema = statusSchema(["Pending", "Running", "Fai
       clients: v.optional(v.array(v.looseObject({}))),
     }),
   ),
-  rollout: v.optional(v.looseObject({})),
+  rollout: v.optional(
+    v.object({
+      step: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("index of the current step in spec.rollout.steps")),
+      weight: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100), v.description("the current step's setWeight")),
+      stableReplicas: CountSchema,
+      canaryReplicas: CountSchema,
+      candidateVersion: v.optional(v.pipe(v.string(), v.description("the candidate PromptPack's version"))),
+      stepStartedAt: TimestampSchema,
+      specHash: v.pipe(v.string(), v.description("hash of spec.rollout: a changed rollout starts again at step 0")),
+    }),
+  ),
   runtimeCapabilities: v.optional(v.array(v.string())),
 });
 export type AgentRuntimeStatus = v.InferOutput<typeof AgentRuntimeStatusSchema>;

@@ -51,9 +51,17 @@ function getAt(value: unknown, path: Path): unknown {
   return node;
 }
 
+/** Removes the field, and the maps that removal leaves empty (as the API server drops a map no manager sets any more), below the top-level fields. */
 function deleteAt(value: unknown, path: Path): void {
-  const parent = getAt(value, path.slice(0, -1));
-  if (isPlainObject(parent)) delete parent[path[path.length - 1]!];
+  for (let end = path.length; end > 1; end--) {
+    const parent = getAt(value, path.slice(0, end - 1));
+    if (!isPlainObject(parent)) return;
+    const key = path[end - 1]!;
+    const child = parent[key];
+    if (end < path.length && !(isPlainObject(child) && Object.keys(child).length === 0)) return;
+    delete parent[key];
+    if (end - 1 <= 1) return;
+  }
 }
 
 const fieldName = (path: Path) => `.${path.join(".")}`;
