@@ -29,6 +29,8 @@ export interface BenchParams {
   runtimeCost: boolean;
   runtimeTurns: number;
   runtimeToolCalls: number;
+  /** Upgrades per method in the auth phase (0: skipped). */
+  authUpgrades: number;
 }
 
 export interface BenchResults {

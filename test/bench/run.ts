@@ -9,6 +9,7 @@
 // the machine.
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { type AuthCostResult, authCostSection, runAuthCost } from "./auth-cost.js";
 import { Cleanup } from "./cleanup.js";
 import { runIdle } from "./idle-connections.js";
 import { runLoad } from "./load.js";
@@ -23,7 +24,7 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
                      [--latency-seed X] [--warmup S] [--idle M] [--batch B]
                      [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--no-edge]
                      [--operator-agents N] [--runtime-turns N] [--runtime-tool-calls N]
-                     [--no-runtime-cost] [--timeout S]
+                     [--no-runtime-cost] [--auth-upgrades N] [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
@@ -44,6 +45,8 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
   --runtime-tool-calls  tool calls per adapter on each path in the runtime cost phase: through the
                      runtime's ToolManager, and straight to the tool server (default 300)
   --no-runtime-cost  skip the runtime cost phase
+  --auth-upgrades    WebSocket upgrades per auth method (open, API key, JWT, ticket) in the auth
+                     phase (default 300; 0 skips it)
   --timeout          hard limit for the whole run in seconds (default: computed, about 9 min)`;
 
 const START_TIMEOUT_MS = 60_000;
@@ -80,6 +83,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       "runtime-cost": { type: "boolean", default: true },
       "runtime-turns": { type: "string", default: "200" },
       "runtime-tool-calls": { type: "string", default: "300" },
+      "auth-upgrades": { type: "string", default: "300" },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -118,6 +122,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     runtimeCost: values["runtime-cost"],
     runtimeTurns: int("runtime-turns", values["runtime-turns"], 1),
     runtimeToolCalls: int("runtime-tool-calls", values["runtime-tool-calls"], 1),
+    authUpgrades: int("auth-upgrades", values["auth-upgrades"], 0),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
   // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
@@ -131,6 +136,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     Math.ceil(params.idle / 100) +
     Math.ceil(params.resumeSessions / 10) +
     Math.ceil(params.operatorAgents / 10) +
+    Math.ceil(params.authUpgrades / 20) +
     (params.runtimeCost ? RUNTIME_COST_ALLOWANCE_S + Math.ceil(params.runtimeTurns / 10 + params.runtimeToolCalls / 25) : 0);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
@@ -303,6 +309,17 @@ async function main(): Promise<number> {
       results.errors.push(`runtime cost: ${err instanceof Error ? err.message : String(err)}`);
     }
     results.sections.push(runtimeCostSection(runtime, params.runtimeTurns, params.runtimeToolCalls));
+  }
+
+  if (params.authUpgrades > 0 && !interrupted) {
+    console.error(`bench: auth, ${params.authUpgrades} upgrades per method...`);
+    let auth: AuthCostResult | undefined;
+    try {
+      auth = await runAuthCost({ upgrades: params.authUpgrades });
+    } catch (err) {
+      results.errors.push(`auth: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    results.sections.push(authCostSection(auth, params.authUpgrades));
   }
 
   await cleanup.all();
