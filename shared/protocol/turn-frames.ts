@@ -43,7 +43,7 @@ export function turnFrameJson(event: TurnFrameEvent, sessionId: string, seq: num
       frame.content = event.content;
       if (event.parts.length > 0) frame.parts = event.parts;
       if (event.usage) {
-        frame.usage = { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens, cost_usd: event.usage.costUsd };
+        frame.usage = { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens, cost_usd: float32Decimal(event.usage.costUsd) };
       }
       break;
     case "error":
@@ -69,4 +69,13 @@ function parseArguments(json: string): Record<string, unknown> {
   } catch {
     return { raw: json };
   }
+}
+
+/**
+ * cost_usd crosses gRPC as a float (32-bit, the reference's contract), so 0.032 arrives as
+ * 0.03200000151991844; a float carries about 7 significant digits, and the shortest decimal with
+ * 7 of them is the number that was sent.
+ */
+export function float32Decimal(value: number): number {
+  return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(7));
 }
