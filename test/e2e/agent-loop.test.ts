@@ -66,8 +66,8 @@ describe("an agent turn through the facade with an MCP tool", () => {
     expect(chunks.join("")).toBe(answer);
     const cost = ((2 * USAGE.inputTokens) / 1000) * PRICING.inputCostPer1K + ((2 * USAGE.outputTokens) / 1000) * PRICING.outputCostPer1K;
     expect(turn.end).toMatchObject({ type: "done", usage: { input_tokens: 2 * USAGE.inputTokens, output_tokens: 2 * USAGE.outputTokens } });
-    // The runtime's gRPC Usage carries cost_usd as a 32-bit float: about 7 significant digits arrive.
-    expect(turn.end.type === "done" && turn.end.usage?.cost_usd).toBeCloseTo(cost, 6);
+    // Priced by the runtime, carried as a 32-bit float, read back by the facade to the same decimal.
+    expect(turn.end.type === "done" && turn.end.usage?.cost_usd).toBe(Number(cost.toPrecision(7)));
     expect(errors(turn.all)).toEqual([]);
     expect(turn.invalid).toEqual([]);
 
