@@ -32,6 +32,11 @@ COPY runtime ./runtime
 RUN node node_modules/esbuild/bin/esbuild operator/main.ts facade/node/main.ts runtime/main.ts \
       --bundle --platform=node --format=esm --target=node24 --packages=external \
       --sourcemap --outbase=. --outdir=dist
+# The edge Worker, bundled for workerd by the same function the tests use: the operator uploads it
+# to Cloudflare for an edge facade with Cloudflare credentials (OMNIA_EDGE_WORKER_BUNDLE names it).
+COPY deploy/edge ./deploy/edge
+COPY deploy/local ./deploy/local
+RUN mkdir -p dist && node --import tsx deploy/edge/bundle-worker.ts dist/edge-worker.js
 
 FROM node:24-slim AS omnia
 ENV NODE_ENV=production

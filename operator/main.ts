@@ -5,6 +5,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { ConfigError, loadOperatorConfig } from "./controller/operator-config.js";
 import { AgentRuntimeController } from "./controller/agent-runtime-controller.js";
+import { DEFAULT_SETTINGS } from "./agent-runtime/settings.js";
 
 async function main(): Promise<void> {
   let config;
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { component: "operator" } });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  const controller = new AgentRuntimeController({ kubeConfig, log, lease: config.lease });
+  const settings = { ...DEFAULT_SETTINGS, edgeWorker: config.edgeWorker };
+  const controller = new AgentRuntimeController({ kubeConfig, log, lease: config.lease, settings });
   await controller.start();
   log.info({ identity: config.lease.identity, lease: `${config.lease.namespace}/${config.lease.name}` }, "operator started");
 

@@ -18,7 +18,9 @@ export async function bundleWorker(options: { minify?: boolean } = {}): Promise<
     bundle: true,
     write: false,
     format: "esm",
-    platform: "neutral",
+    // "browser" as wrangler's default: packages' `browser` field maps (the AWS SDK's runtime
+    // config for S3 presigning) apply; still no Node built-ins, so a node:* import fails the build.
+    platform: "browser",
     target: "es2022",
     conditions: ["workerd", "worker", "browser", "import"],
     mainFields: ["workerd", "worker", "browser", "module", "main"],
@@ -29,4 +31,15 @@ export async function bundleWorker(options: { minify?: boolean } = {}): Promise<
   const file = result.outputFiles[0];
   if (!file) throw new Error("esbuild produced no output for the Worker");
   return { code: file.text, bytes: file.contents.byteLength, gzipBytes: gzipSync(file.contents).byteLength };
+}
+
+// `node --import tsx deploy/edge/bundle-worker.ts <out.js>`: the same bundle written to a file (the
+// image build uses it, so the Worker the operator uploads is the one the tests run).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = process.argv[2];
+  if (!out) throw new Error("usage: bundle-worker.ts <out.js>");
+  const { writeFile } = await import("node:fs/promises");
+  const bundle = await bundleWorker();
+  await writeFile(out, bundle.code);
+  console.log(`${out}: ${bundle.bytes} bytes, ${bundle.gzipBytes} gzipped`);
 }

@@ -14,7 +14,7 @@ function utilization(resource: "cpu" | "memory", averageUtilization: number): V2
   return { type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization } } };
 }
 
-/** Undefined when autoscaling is off, or is KEDA (a ScaledObject, not rendered yet). */
+/** Undefined when autoscaling is off, or is KEDA (a ScaledObject instead: scaled-object.ts). */
 export function desiredAutoscaler(inputs: AgentRuntimeInputs): DesiredAutoscaler | undefined {
   const { agent } = inputs.resolved;
   const scaling = agent.spec.runtime.autoscaling;

@@ -59,6 +59,12 @@ export const HASH_ANNOTATIONS = {
   providerCredential: "omnia.altairalabs.ai/provider-credential-hash",
 } as const;
 
+/**
+ * On the `<name>-edge-worker` ConfigMap: the content hash of the Worker last uploaded to Cloudflare,
+ * so an unchanged Worker is not uploaded again.
+ */
+export const EDGE_WORKER_UPLOADED_ANNOTATION = "omnia.altairalabs.ai/edge-worker-uploaded-hash";
+
 /** Key of the session store Secret (`spec.context.storeRef`) holding the Redis URL, as in the reference. */
 export const STORE_URL_KEY = "url";
 

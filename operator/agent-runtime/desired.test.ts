@@ -150,10 +150,11 @@ const cases: Case[] = [
     check: (objects) => expect((find(objects, "HorizontalPodAutoscaler") as DesiredAutoscaler).spec?.minReplicas).toBe(1),
   },
   {
-    name: "autoscaling type keda: no HPA (KEDA not rendered yet), still no replicas",
+    name: "autoscaling type keda: a ScaledObject instead of the HPA, still no replicas",
     agent: { spec: { runtime: { autoscaling: { enabled: true, type: "keda" } } } },
     check: (objects) => {
       expect(find(objects, "HorizontalPodAutoscaler")).toBeUndefined();
+      expect(summary(objects)).toContain("ScaledObject/assistant");
       expect(deployment(objects).spec).not.toHaveProperty("replicas");
     },
   },

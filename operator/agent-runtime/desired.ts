@@ -4,10 +4,11 @@ import { desiredAutoscaler, type DesiredAutoscaler } from "./autoscaler.js";
 import { desiredCanaryDeployment, type DesiredDeployment, desiredDeployment } from "./deployment.js";
 import { desiredBridgeTokenSecret, desiredEdgeWorkerConfigMap, type DesiredSecret } from "./edge.js";
 import type { AgentRuntimeInputs } from "./inputs.js";
+import { type DesiredScaledObject, desiredScaledObject } from "./scaled-object.js";
 import { type DesiredService, desiredService } from "./service.js";
 import { desiredCanaryToolsConfigMap, type DesiredConfigMap, desiredToolsConfigMap } from "./tools-config-map.js";
 
-export type DesiredObject = DesiredConfigMap | DesiredSecret | DesiredDeployment | DesiredService | DesiredAutoscaler;
+export type DesiredObject = DesiredConfigMap | DesiredSecret | DesiredDeployment | DesiredService | DesiredAutoscaler | DesiredScaledObject;
 
 export function desired(inputs: AgentRuntimeInputs): DesiredObject[] {
   const objects: Array<DesiredObject | undefined> = [
@@ -19,6 +20,7 @@ export function desired(inputs: AgentRuntimeInputs): DesiredObject[] {
     desiredCanaryDeployment(inputs),
     desiredService(inputs),
     desiredAutoscaler(inputs),
+    desiredScaledObject(inputs),
   ];
   return objects.filter((o): o is DesiredObject => o !== undefined);
 }

@@ -2,7 +2,7 @@
 // bearer token from, and the `<name>-edge-worker` ConfigMap holding the Worker's wrangler.toml and
 // vars (the Worker gets the same token as its OMNIA_BRIDGE_TOKEN secret).
 import type { V1Secret } from "@kubernetes/client-node";
-import { bridgeTokenSecretName, edgeWorkerConfigMapName, PATHS, PORTS } from "./constants.js";
+import { bridgeTokenSecretName, EDGE_WORKER_UPLOADED_ANNOTATION, edgeWorkerConfigMapName, PATHS, PORTS } from "./constants.js";
 import { type AgentRuntimeInputs, edgeFacade, requireBridgeToken } from "./inputs.js";
 import { type NamedMeta, objectMeta } from "./metadata.js";
 import type { DesiredConfigMap } from "./tools-config-map.js";
@@ -80,7 +80,10 @@ export function desiredEdgeWorkerConfigMap(inputs: AgentRuntimeInputs): DesiredC
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: objectMeta(agent, edgeWorkerConfigMapName(name)),
+    metadata: {
+      ...objectMeta(agent, edgeWorkerConfigMapName(name)),
+      ...(inputs.edgeWorkerUploadedHash !== undefined ? { annotations: { [EDGE_WORKER_UPLOADED_ANNOTATION]: inputs.edgeWorkerUploadedHash } } : {}),
+    },
     data: { "wrangler.toml": toml, "vars.json": `${JSON.stringify(vars, null, 2)}\n` },
   };
 }

@@ -22,6 +22,8 @@ export interface AgentRuntimeInputs {
    * weight (the reconciler works out the step from the stored status and the time).
    */
   canary?: { resolved: ResolvedAgent; weight: number; /** The candidate names its own ToolRegistry. */ ownTools: boolean };
+  /** The content hash of the edge Worker last uploaded to Cloudflare (the reconciler uploads it). */
+  edgeWorkerUploadedHash?: string;
 }
 
 /** The facade the pod's facade container serves: the first, as renderFacadeEnv reads it. */

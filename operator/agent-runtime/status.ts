@@ -47,6 +47,11 @@ export interface StatusInputs {
   previousConditions?: readonly Condition[];
   /** Present while spec.rollout is set. */
   rollout?: RolloutReport;
+  /**
+   * Reported beside readiness, not part of it (the pods serve either way): AutoscalingReady with KEDA,
+   * EdgeWorkerDeployed when the Worker is uploaded.
+   */
+  extraConditions?: readonly ConditionUpdate[];
   /** RFC 3339, e.g. new Date().toISOString() from the caller. */
   now: string;
 }
@@ -174,7 +179,7 @@ export function agentRuntimeStatus(inputs: StatusInputs): AgentRuntimeStatus {
 
   const generation = generationOf(agent);
   // A rollout's state is reported beside readiness, not part of it: the stable pods serve either way.
-  const extra = inputs.rollout ? [rolloutCondition(inputs.rollout)] : [];
+  const extra = [...(inputs.rollout ? [rolloutCondition(inputs.rollout)] : []), ...(inputs.extraConditions ?? [])];
   const conditions = mergeConditions(inputs.previousConditions, [ready, ...parts, ...extra], inputs.now, generation);
   const report = inputs.rollout?.ok ? inputs.rollout : undefined;
 

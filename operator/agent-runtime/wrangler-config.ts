@@ -5,6 +5,9 @@ export const WORKER_MAIN = "facade/edge/worker.ts";
 export const WORKER_COMPATIBILITY_DATE = "2026-11-01";
 export const WORKER_DO_BINDING = "SESSIONS";
 export const WORKER_DO_CLASS = "SessionSocket";
+export const WORKER_COMPATIBILITY_FLAGS: readonly string[] = [];
+/** The one Durable Object migration: the session class, on SQLite storage. */
+export const WORKER_MIGRATION_TAG = "v1";
 
 export interface WranglerConfig {
   name: string;
@@ -29,14 +32,14 @@ export function renderWranglerToml(config: WranglerConfig): string {
     `name = ${tomlString(config.name)}`,
     `main = ${tomlString(WORKER_MAIN)}`,
     `compatibility_date = ${tomlString(WORKER_COMPATIBILITY_DATE)}`,
-    "compatibility_flags = []",
+    `compatibility_flags = [${WORKER_COMPATIBILITY_FLAGS.map(tomlString).join(", ")}]`,
     "",
     "[[durable_objects.bindings]]",
     `name = ${tomlString(WORKER_DO_BINDING)}`,
     `class_name = ${tomlString(WORKER_DO_CLASS)}`,
     "",
     "[[migrations]]",
-    'tag = "v1"',
+    `tag = ${tomlString(WORKER_MIGRATION_TAG)}`,
     `new_sqlite_classes = [${tomlString(WORKER_DO_CLASS)}]`,
     "",
     "[vars]",

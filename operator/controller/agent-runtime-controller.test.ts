@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../test/helpers/eventually.js";
 import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
 import { HASH_ANNOTATIONS } from "../agent-runtime/constants.js";
-import { settled, testController, WRITES } from "../testing/controller-harness.js";
+import { quietPass, settled, testController } from "../testing/controller-harness.js";
 import { yamlObjects } from "../testing/yaml-dir.js";
 import { AgentRuntimeController } from "./agent-runtime-controller.js";
 
@@ -77,14 +77,8 @@ describe("AgentRuntime controller", () => {
   });
 
   it("writes nothing on a pass over an unchanged world", async () => {
-    await settled(controller);
-    server.resetCalls();
-    const before = controller.reconciles;
-    controller.queue.add(`${ns}/assistant`);
-    await eventually(async () => expect(controller.reconciles).toBeGreaterThan(before));
-    await settled(controller);
-    // Lease renewals are the leader's heartbeat, not reconcile writes.
-    expect(server.calls.filter((c) => (WRITES as readonly string[]).includes(c.verb) && c.resource !== "leases")).toEqual([]);
+    const { writes } = await quietPass(server, controller, `${ns}/assistant`);
+    expect(writes).toEqual([]);
     expect(server.countCalls({ verb: "get" }) + server.countCalls({ verb: "list" })).toBe(server.countCalls({ verb: "get", resource: "leases" }));
   });
 

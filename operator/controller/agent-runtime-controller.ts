@@ -3,7 +3,8 @@
 // The same queue carries PromptPacks ("PromptPack/namespace/name", requeued by their ConfigMap) and
 // Providers ("Provider/namespace/name", requeued by their credential Secret, watched one by one in
 // ProviderSecretWatches) and ToolRegistries ("ToolRegistry/namespace/name", their tools discovered)
-// for their own status, so every reconciler runs under the one Lease.
+// for their own status, so every reconciler runs under the one Lease. The Secrets an edge Worker
+// upload reads (Cloudflare credentials, client keys) are watched the same way and requeue their agents.
 // Informers run in every replica (a standby has a warm cache); only the Lease holder reconciles.
 import { CoordinationV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
@@ -174,8 +175,9 @@ export class AgentRuntimeController {
     });
   }
 
-  /** A Provider's Secret changed: its Providers and the agents using them. */
+  /** A watched Secret changed: its Providers and the agents using them, and agents whose edge Worker reads it. */
   private requeueSecretUsers(namespace: string, secret: string): void {
+    for (const user of this.index.usersOf(refKey("Secret", namespace, secret))) this.queue.add(user);
     for (const provider of this.informers.get("Provider")!.list(namespace)) {
       if (referencedSecretName(provider) !== secret) continue;
       const name = provider.metadata?.name ?? "";
@@ -184,9 +186,9 @@ export class AgentRuntimeController {
     }
   }
 
-  /** Stops watching Secrets no Provider references any more. */
+  /** Stops watching Secrets no Provider (nor any agent's edge Worker upload) references any more. */
   private retainProviderSecrets(): void {
-    const wanted = new Set<string>();
+    const wanted = new Set<string>(this.index.referenced("Secret"));
     for (const provider of this.informers.get("Provider")!.list()) {
       const secret = referencedSecretName(provider);
       if (secret !== undefined) wanted.add(`${provider.metadata?.namespace ?? ""}/${secret}`);

@@ -1,6 +1,7 @@
 // The operator process's configuration, parsed once at start from the environment.
 import { hostname } from "node:os";
 import * as v from "valibot";
+import { DEFAULT_SETTINGS, type EdgeWorkerSettings } from "../agent-runtime/settings.js";
 
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -12,11 +13,19 @@ const EnvSchema = v.object({
   /** This replica in the Lease; the pod name (HOSTNAME) by default. */
   OMNIA_OPERATOR_IDENTITY: v.optional(v.string()),
   HOSTNAME: v.optional(v.string()),
+  /** The prebuilt edge Worker bundle the operator uploads to Cloudflare. */
+  OMNIA_EDGE_WORKER_BUNDLE: v.optional(v.pipe(v.string(), v.minLength(1, "OMNIA_EDGE_WORKER_BUNDLE: must not be empty")), DEFAULT_SETTINGS.edgeWorker.bundlePath),
+  /** Cloudflare's API base (up to /client/v4); another only for a proxy or a test stand-in. */
+  OMNIA_CLOUDFLARE_API_URL: v.optional(
+    v.pipe(v.string(), v.url("OMNIA_CLOUDFLARE_API_URL: must be an absolute URL such as https://api.cloudflare.com/client/v4")),
+    DEFAULT_SETTINGS.edgeWorker.cloudflareApiUrl,
+  ),
 });
 
 export interface OperatorConfig {
   logLevel: (typeof LEVELS)[number];
   lease: { namespace: string; name: string; identity: string };
+  edgeWorker: EdgeWorkerSettings;
 }
 
 export class ConfigError extends Error {
@@ -34,5 +43,6 @@ export function loadOperatorConfig(env: Record<string, string | undefined>): Ope
       name: e.OMNIA_LEADER_ELECTION_LEASE,
       identity: e.OMNIA_OPERATOR_IDENTITY ?? e.HOSTNAME ?? `${hostname()}-${process.pid}`,
     },
+    edgeWorker: { bundlePath: e.OMNIA_EDGE_WORKER_BUNDLE, cloudflareApiUrl: e.OMNIA_CLOUDFLARE_API_URL },
   };
 }

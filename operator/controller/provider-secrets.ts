@@ -1,4 +1,4 @@
-// Watches on exactly the Secrets Providers reference, one per Secret (a list and watch with a
+// Watches on exactly the Secrets Providers (and AgentRuntimes' edge Worker uploads) reference, one per Secret (a list and watch with a
 // fieldSelector on its name, in its namespace): the operator's informer on Secrets sees only those
 // labelled as its own, and caching every Secret in the cluster to find a few would hold everyone's
 // credentials in memory. Needs nothing beyond get/list/watch on secrets. A Secret's watch starts when

@@ -13,4 +13,13 @@ describe("ReferenceIndex", () => {
     index.remove("ns/b");
     expect(index.usersOf(refKey("PromptPack", "ns", "p"))).toEqual([]);
   });
+
+  it("lists the referenced objects of one kind (the Secrets to keep watching)", () => {
+    const index = new ReferenceIndex();
+    index.set("ns/a", [refKey("Secret", "ns", "cloudflare"), refKey("PromptPack", "ns", "p")]);
+    index.set("ns/b", [refKey("Secret", "ns", "keys")]);
+    expect(index.referenced("Secret").sort()).toEqual(["ns/cloudflare", "ns/keys"]);
+    index.remove("ns/b");
+    expect(index.referenced("Secret")).toEqual(["ns/cloudflare"]);
+  });
 });

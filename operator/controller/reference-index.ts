@@ -31,4 +31,10 @@ export class ReferenceIndex {
   usersOf(ref: string): string[] {
     return [...(this.byRef.get(ref) ?? [])];
   }
+
+  /** The referenced objects of one kind, as `namespace/name`. */
+  referenced(kind: string): string[] {
+    const prefix = `${kind}/`;
+    return [...this.byRef.keys()].filter((ref) => ref.startsWith(prefix)).map((ref) => ref.slice(prefix.length));
+  }
 }

@@ -18,6 +18,10 @@ import type { Provider } from "../../shared/manifests/provider.js";
 import { bridgeTokenSecretName, PATHS } from "../agent-runtime/constants.js";
 import { contentHash } from "../agent-runtime/content-hash.js";
 import { desired, type DesiredObject } from "../agent-runtime/desired.js";
+import type { DesiredScaledObject } from "../agent-runtime/scaled-object.js";
+import { DEFAULT_SETTINGS } from "../agent-runtime/settings.js";
+import type { ConditionUpdate } from "../agent-runtime/conditions.js";
+import { refKey, type ReferenceIndex } from "../controller/reference-index.js";
 import { edgeFacade } from "../agent-runtime/inputs.js";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
 import { agentRuntimeStatus, CONDITION_TYPES, type ReferenceReadiness, type RolloutReport } from "../agent-runtime/status.js";
@@ -25,15 +29,15 @@ import { replicaSplit } from "../agent-runtime/deployment.js";
 import { candidateAgent, rolloutProgress, type RolloutState } from "../agent-runtime/rollout.js";
 import type { ResolvedAgent } from "../../shared/manifests/resolve-agent.js";
 import { providerSecretCondition, providerSecretRef } from "../provider/status.js";
-import type { ReferenceIndex } from "../controller/reference-index.js";
 import { resolveAgentReferences, parseClusterObject } from "./agent-references.js";
 import { type ClusterReader, type WatchedKind } from "./cluster-reader.js";
 import { containsFields } from "./compare.js";
+import { FIELD_MANAGER, withAppliedHash } from "./applied-object.js";
+import { EDGE_WORKER_CONDITION, EdgeWorkerUploader, edgeWorkerSecretNames } from "./edge-worker-upload.js";
+import { AUTOSCALING_CONDITION, ScaledObjects } from "./scaled-objects.js";
 import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions, storedStatus } from "./status-subresource.js";
 
-export const FIELD_MANAGER = "omnia-operator";
-/** Hash of what we last applied: a field we stopped sending changes it, so the object is applied again. */
-export const APPLIED_HASH_ANNOTATION = "omnia.altairalabs.ai/applied-hash";
+export { APPLIED_HASH_ANNOTATION, FIELD_MANAGER } from "./applied-object.js";
 
 export interface AgentRuntimeReconcilerDeps {
   reader: ClusterReader;
@@ -52,17 +56,18 @@ export interface AgentRuntimeReconcilerDeps {
 
 const isCode = (err: unknown, code: number) => err instanceof ApiException && err.code === code;
 
-function withAppliedHash(object: DesiredObject): KubernetesObject {
-  const hash = contentHash(JSON.stringify(object));
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
-}
-
 function ownedBy(object: KubernetesObject, uid: string): boolean {
   return (object.metadata?.ownerReferences ?? []).some((o) => o.uid === uid && o.controller === true);
 }
 
 export class AgentRuntimeReconciler {
-  constructor(private readonly deps: AgentRuntimeReconcilerDeps) {}
+  private readonly scaledObjects: ScaledObjects;
+  private readonly edgeWorker: EdgeWorkerUploader;
+
+  constructor(private readonly deps: AgentRuntimeReconcilerDeps) {
+    this.scaledObjects = new ScaledObjects(deps);
+    this.edgeWorker = new EdgeWorkerUploader({ ...deps, settings: (deps.settings ?? DEFAULT_SETTINGS).edgeWorker });
+  }
 
   /** Reconciles `namespace/name`; throws on API errors so the queue retries with backoff. */
   async reconcile(key: string): Promise<void> {
@@ -84,7 +89,8 @@ export class AgentRuntimeReconciler {
     const agent = parsed.object;
     const refs = resolveAgentReferences(agent, reader);
     const rollout = this.rollout(key, agent, raw);
-    index.set(key, [...refs.refs, ...(rollout?.refs ?? [])]);
+    const edgeSecrets = refs.resolved ? edgeWorkerSecretNames({ resolved: refs.resolved }).map((n) => refKey("Secret", namespace, n)) : [];
+    index.set(key, [...refs.refs, ...(rollout?.refs ?? []), ...edgeSecrets]);
 
     let observed: { deployment?: V1Deployment; service?: V1Service } = {
       deployment: reader.get("Deployment", namespace, name) as V1Deployment | undefined,
@@ -92,18 +98,27 @@ export class AgentRuntimeReconciler {
     };
     const credential = refs.resolved ? await this.providerCredential(refs.resolved.provider) : undefined;
     if (credential && !credential.ready) refs.readiness.provider = credential;
+    // Kept as stored while nothing is applied (a broken reference), so they neither flap nor vanish.
+    let extraConditions: ConditionUpdate[] = (storedConditions(raw) ?? []).filter((c) => c.type === AUTOSCALING_CONDITION || c.type === EDGE_WORKER_CONDITION);
     if (refs.resolved && credential?.ready !== false) {
       // A broken reference leaves what runs in place: the last good configuration keeps serving.
       const bridgeToken = edgeFacade(refs.resolved) ? await this.bridgeToken(agent) : undefined;
-      const objects = desired({
+      const inputs = {
         resolved: refs.resolved,
         ...(bridgeToken !== undefined ? { bridgeToken } : {}),
         ...(credential?.ready ? { providerCredentialHash: credential.hash } : {}),
         ...(rollout?.canary ? { canary: rollout.canary } : {}),
         ...(this.deps.settings ? { settings: this.deps.settings } : {}),
-      });
-      observed = await this.applyObjects(agent, objects);
-      await this.pruneObjects(agent, objects);
+      };
+      const edge = await this.edgeWorker.reconcile(inputs);
+      const objects = desired({ ...inputs, ...(edge?.uploadedHash !== undefined ? { edgeWorkerUploadedHash: edge.uploadedHash } : {}) });
+      // KEDA's kind is not watched: it goes through the API on its own (scaled-objects.ts).
+      const scaledObject = objects.find((o): o is DesiredScaledObject => o.kind === "ScaledObject");
+      const watched = objects.filter((o) => o !== scaledObject);
+      observed = await this.applyObjects(agent, watched);
+      await this.pruneObjects(agent, watched);
+      const autoscaling = await this.scaledObjects.reconcile(agent, scaledObject, storedConditions(raw));
+      extraConditions = [...(autoscaling ? [autoscaling] : []), ...(edge ? [edge.condition] : [])];
     }
     const status = agentRuntimeStatus({
       agent,
@@ -112,6 +127,7 @@ export class AgentRuntimeReconciler {
       references: refs.readiness,
       previousConditions: storedConditions(raw),
       ...(rollout ? { rollout: rollout.report(refs.resolved) } : {}),
+      extraConditions,
       now: this.now(),
     });
     await this.applyStatus(raw, status);

@@ -1,5 +1,7 @@
-// Test helper: checks an object against the official Kubernetes OpenAPI schemas (kubernetes-models),
+// Test helper: checks an object against the official Kubernetes OpenAPI schemas (kubernetes-models;
+// KEDA's from @kubernetes-models/keda),
 // by apiVersion and kind, so every rendered manifest is one the API server would accept.
+import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
@@ -11,6 +13,7 @@ const VALIDATORS: Record<string, Validator> = {
   "apps/v1/Deployment": (o) => new Deployment(o as ConstructorParameters<typeof Deployment>[0]).validate(),
   "autoscaling/v2/HorizontalPodAutoscaler": (o) =>
     new HorizontalPodAutoscaler(o as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]).validate(),
+  "keda.sh/v1alpha1/ScaledObject": (o) => new ScaledObject(o as ConstructorParameters<typeof ScaledObject>[0]).validate(),
   "v1/ConfigMap": (o) => new ConfigMap(o as ConstructorParameters<typeof ConfigMap>[0]).validate(),
   "v1/Secret": (o) => new Secret(o as ConstructorParameters<typeof Secret>[0]).validate(),
   "v1/Service": (o) => new Service(o as ConstructorParameters<typeof Service>[0]).validate(),

@@ -60,6 +60,11 @@ export const FacadeSchema = v.object({
   expose: v.optional(v.looseObject({ enabled: v.optional(v.boolean()), host: v.optional(v.string()) })),
   a2a: v.optional(v.looseObject({})),
   mcp: v.optional(v.looseObject({ enabled: v.optional(v.boolean()), port: v.optional(PortSchema) })),
+  /**
+   * Ours: for an edge facade, a Secret (keys `accountId`, `apiToken`) with which the operator uploads
+   * the Worker through Cloudflare's API. Without it the Worker's configuration is only published.
+   */
+  edge: v.optional(v.object({ cloudflareSecretRef: LocalObjectReferenceSchema })),
 });
 export type Facade = v.InferOutput<typeof FacadeSchema>;
 
@@ -136,7 +141,20 @@ export const AutoscalingSchema = v.looseObject({
   targetCPU: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 90),
   targetMemory: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 70),
   scaleDownStabilizationSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 300),
-  keda: v.optional(v.looseObject({})),
+  /** With type keda: KEDA triggers added verbatim after the default one (the operator does not interpret them). */
+  keda: v.optional(
+    v.looseObject({
+      triggers: v.optional(
+        v.array(
+          v.looseObject({
+            type: v.pipe(v.string(), v.minLength(1, "must name the KEDA scaler")),
+            metadata: v.optional(StringMapSchema),
+          }),
+        ),
+      ),
+      pollingInterval: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, "must be at least 1 second"))),
+    }),
+  ),
 });
 
 export const RuntimeSchema = v.object({

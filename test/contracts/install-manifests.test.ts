@@ -105,6 +105,9 @@ function renderedObjects(): K8sObject[] {
       spec.runtime = { ...(spec.runtime as object), autoscaling: { enabled: true, type: "hpa", minReplicas: 1, maxReplicas: 3 } };
     }),
     withAgent((spec) => {
+      spec.runtime = { ...(spec.runtime as object), autoscaling: { enabled: true, type: "keda", minReplicas: 0, maxReplicas: 3 } };
+    }),
+    withAgent((spec) => {
       spec.facades = [...(spec.facades as object[]), { type: "websocket", placement: "edge" }];
       spec.externalAuth = { clientKeys: { secretRef: { name: "install-test-keys" } } };
     }),
@@ -152,7 +155,7 @@ describe("deploy/install", () => {
     const kinds = new Set(rendered.map((o) => `${o.apiVersion}/${o.kind}`));
     // Each optional object appears in some variant: if one stops appearing, the coverage check weakens.
     expect([...kinds].sort()).toEqual(
-      expect.arrayContaining(["apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "v1/ConfigMap", "v1/Secret", "v1/Service"]),
+      expect.arrayContaining(["apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "keda.sh/v1alpha1/ScaledObject", "v1/ConfigMap", "v1/Secret", "v1/Service"]),
     );
     for (const object of rendered) {
       const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0]! : "";
