@@ -71,6 +71,7 @@ export const STORE_URL_KEY = "url";
 export const toolsConfigMapName = (agent: string) => `${agent}-tools`;
 export const bridgeTokenSecretName = (agent: string) => `${agent}-bridge-token`;
 export const edgeWorkerConfigMapName = (agent: string) => `${agent}-edge-worker`;
+export const grpcWebIngressName = (agent: string) => `${agent}-grpc-web`;
 
 /** The non-root user of the images (distroless "nonroot"); numeric so runAsNonRoot can verify it. */
 export const NON_ROOT_UID = 65532;

@@ -13,6 +13,8 @@ import type { DesiredService } from "./service.js";
 
 const TOKEN = "test-bridge-token-0123456789";
 const EDGE_AUTH = { oidc: { issuer: "https://issuer.example.com", audience: "omnia" } };
+/** What an edge facade's agent becomes, in apply order. */
+const EDGE_OBJECTS = ["ConfigMap/assistant-tools", "Secret/assistant-bridge-token", "ConfigMap/assistant-edge-worker", "Deployment/assistant", "Service/assistant"];
 
 function render(c: AgentCase, bridgeToken?: string): DesiredObject[] {
   return desired({ resolved: resolvedAgent(c), ...(bridgeToken !== undefined ? { bridgeToken } : {}) });
@@ -171,13 +173,7 @@ const cases: Case[] = [
     },
     bridgeToken: TOKEN,
     check: (objects) => {
-      expect(summary(objects)).toEqual([
-        "ConfigMap/assistant-tools",
-        "Secret/assistant-bridge-token",
-        "ConfigMap/assistant-edge-worker",
-        "Deployment/assistant",
-        "Service/assistant",
-      ]);
+      expect(summary(objects)).toEqual(EDGE_OBJECTS);
       const secret = find(objects, "Secret");
       expect(Buffer.from(secret?.data.token ?? "", "base64").toString()).toBe(TOKEN);
       const runtime = container(objects, "runtime");
@@ -204,6 +200,57 @@ const cases: Case[] = [
       expect(toml).not.toContain(TOKEN);
     },
   },
+  {
+    name: "an edge facade with expose {enabled, host}: an Ingress <name>-grpc-web to the Service's grpc-web port, and the Worker's runtime URL is https://<host>",
+    agent: { spec: { facades: [{ type: "websocket", placement: "edge", expose: { enabled: true, host: "bridge.example.com" } }], externalAuth: EDGE_AUTH } },
+    bridgeToken: TOKEN,
+    check: (objects) => {
+      expect(summary(objects)).toEqual([...EDGE_OBJECTS, "Ingress/assistant-grpc-web"]);
+      const ingress = find(objects, "Ingress")!;
+      expect(ingress.metadata.labels).toEqual(find(objects, "Service")!.metadata.labels);
+      expect(ingress.metadata.annotations).toBeUndefined();
+      expect(ingress.spec).toEqual({
+        rules: [{ host: "bridge.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "assistant", port: { name: "grpc-web" } } } }] } }],
+      });
+      // The port it names is the Service's.
+      expect((find(objects, "Service") as DesiredService).spec?.ports?.map((p) => p.name)).toContain("grpc-web");
+      const vars = JSON.parse(find(objects, "ConfigMap", "assistant-edge-worker")?.data["vars.json"] ?? "") as Record<string, string>;
+      expect(vars.OMNIA_RUNTIME_URL).toBe("https://bridge.example.com");
+    },
+  },
+  {
+    name: "an exposed edge facade whose extraEnv sets OMNIA_RUNTIME_URL keeps the user's URL (the Ingress is still made)",
+    agent: {
+      spec: {
+        facades: [{ placement: "edge", expose: { enabled: true, host: "bridge.example.com" }, extraEnv: [{ name: "OMNIA_RUNTIME_URL", value: "https://cdn.example.com/grpc" }] }],
+        externalAuth: EDGE_AUTH,
+      },
+    },
+    bridgeToken: TOKEN,
+    check: (objects) => {
+      expect(find(objects, "Ingress")?.spec?.rules?.[0]?.host).toBe("bridge.example.com");
+      const vars = JSON.parse(find(objects, "ConfigMap", "assistant-edge-worker")?.data["vars.json"] ?? "") as Record<string, string>;
+      expect(vars.OMNIA_RUNTIME_URL).toBe("https://cdn.example.com/grpc");
+    },
+  },
+  ...[
+    { why: "expose.enabled false", facades: [{ placement: "edge", expose: { enabled: false, host: "bridge.example.com" } }], auth: true },
+    { why: "no host", facades: [{ placement: "edge", expose: { enabled: true } }], auth: true },
+    { why: "a blank host", facades: [{ placement: "edge", expose: { enabled: true, host: " " } }], auth: true },
+    { why: "a sidecar facade", facades: [{ type: "websocket", expose: { enabled: true, host: "bridge.example.com" } }], auth: true },
+    { why: "an edge facade left out for want of externalAuth", facades: [{ type: "websocket" }, { placement: "edge", expose: { enabled: true, host: "bridge.example.com" } }], auth: false },
+  ].map(
+    ({ why, facades, auth }): Case => ({
+      name: `no gRPC-web Ingress with ${why}; the Worker keeps the in-cluster runtime URL`,
+      agent: { spec: { facades, ...(auth ? { externalAuth: EDGE_AUTH } : {}) } },
+      bridgeToken: TOKEN,
+      check: (objects) => {
+        expect(find(objects, "Ingress")).toBeUndefined();
+        const worker = find(objects, "ConfigMap", "assistant-edge-worker");
+        if (worker) expect(JSON.parse(worker.data["vars.json"] ?? "").OMNIA_RUNTIME_URL).toBe("http://assistant.default.svc.cluster.local:9002");
+      },
+    }),
+  ),
   {
     name: "an edge facade without externalAuth is not provisioned: the pod runs alone, no gRPC-web port, no bridge token",
     agent: { spec: { facades: [{ type: "websocket", port: 8080 }, { type: "websocket", placement: "edge" }] } },

@@ -7,6 +7,7 @@ import { type AgentRuntimeInputs, edgeFacade, requireBridgeToken } from "./input
 import { type NamedMeta, objectMeta } from "./metadata.js";
 import type { DesiredConfigMap } from "./tools-config-map.js";
 import { externalAuthEnv } from "./container-env.js";
+import { grpcWebIngressHost } from "./ingress.js";
 import { renderWranglerToml, workerName } from "./wrangler-config.js";
 
 export type DesiredSecret = V1Secret & { apiVersion: "v1"; kind: "Secret"; metadata: NamedMeta; data: Record<string, string> };
@@ -25,14 +26,21 @@ export function desiredBridgeTokenSecret(inputs: AgentRuntimeInputs): DesiredSec
   };
 }
 
-/**
- * The Worker's vars. OMNIA_RUNTIME_URL defaults to the Service's in-cluster address, which a Worker
- * reaches only through a tunnel; the edge facade's extraEnv (e.g. the public gRPC-web URL) overrides.
- */
 /** The Worker authenticates as the pod facade does; its API keys come as a secret (below), not a var. */
 function externalAuthVars(inputs: AgentRuntimeInputs): Record<string, string> {
   const { OMNIA_EXTERNAL_AUTH } = externalAuthEnv(inputs.resolved);
   return OMNIA_EXTERNAL_AUTH === undefined ? {} : { OMNIA_EXTERNAL_AUTH };
+}
+
+/**
+ * The Worker's vars. OMNIA_RUNTIME_URL defaults to https://<host> of the gRPC-web Ingress when the
+ * facade exposes one, else to the Service's in-cluster address, which a Worker reaches only through
+ * a tunnel; the edge facade's extraEnv (e.g. the public gRPC-web URL) overrides.
+ */
+function runtimeUrl(inputs: AgentRuntimeInputs): string {
+  const host = grpcWebIngressHost(inputs);
+  const { name, namespace } = inputs.resolved.agent.metadata;
+  return host !== undefined ? `https://${host}` : `http://${name}.${namespace}.svc.cluster.local:${PORTS.grpcWeb}`;
 }
 
 export function edgeWorkerVars(inputs: AgentRuntimeInputs): Record<string, string> {
@@ -42,7 +50,7 @@ export function edgeWorkerVars(inputs: AgentRuntimeInputs): Record<string, strin
   const vars: Record<string, string> = {
     OMNIA_AGENT_NAME: name,
     OMNIA_NAMESPACE: namespace,
-    OMNIA_RUNTIME_URL: `http://${name}.${namespace}.svc.cluster.local:${PORTS.grpcWeb}`,
+    OMNIA_RUNTIME_URL: runtimeUrl(inputs),
     OMNIA_ALLOWED_ORIGINS: "",
     OMNIA_SESSION_TTL: agent.spec.context.ttl ?? "24h",
     ...externalAuthVars(inputs),

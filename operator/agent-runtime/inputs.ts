@@ -32,7 +32,7 @@ export function podFacade(resolved: ResolvedAgent): Facade | undefined {
 }
 
 /** The facade asked to run as a Worker: the first with placement edge (one Worker per AgentRuntime). */
-export function requestedEdgeFacade(resolved: ResolvedAgent): Facade | undefined {
+export function requestedEdgeFacade(resolved: Pick<ResolvedAgent, "agent">): Facade | undefined {
   return resolved.agent.spec.facades.find((f) => f.placement === "edge");
 }
 

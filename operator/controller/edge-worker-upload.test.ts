@@ -1,19 +1,15 @@
 // The edge Worker uploaded through Cloudflare's API, against the in-process API server and a local
 // stand-in for Cloudflare's API (test/helpers/cloudflare-api-server.ts), with the Worker bundle built
 // once the way deploy/edge/bundle-worker.ts builds it.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker } from "../../deploy/edge/bundle-worker.js";
-import { type CloudflareApiServer, startCloudflareApiServer } from "../../test/helpers/cloudflare-api-server.js";
+import type { CloudflareApiServer } from "../../test/helpers/cloudflare-api-server.js";
 import { eventually } from "../../test/helpers/eventually.js";
-import { startKubeTestServer, type KubeObject, type KubeTestServer } from "../../test/helpers/kube-test-server.js";
+import type { KubeTestServer } from "../../test/helpers/kube-test-server.js";
 import { workerUploadForm, workerUploadUrl } from "../agent-runtime/edge-worker-script.js";
-import { DEFAULT_SETTINGS } from "../agent-runtime/settings.js";
-import { quietPass, settled, testController } from "../testing/controller-harness.js";
-import { yamlObjects } from "../testing/yaml-dir.js";
+import { quietPass, settled } from "../testing/controller-harness.js";
+import { type EdgeWorkerWorld, startEdgeWorkerWorld } from "../testing/edge-worker-world.js";
 import type { AgentRuntimeController } from "./agent-runtime-controller.js";
 
 const AR = "omnia.altairalabs.ai/v1alpha1";
@@ -36,7 +32,7 @@ describe("edge Worker upload through Cloudflare's API", () => {
   let server: KubeTestServer;
   let cloudflare: CloudflareApiServer;
   let controller: AgentRuntimeController;
-  let dir: string;
+  let world: EdgeWorkerWorld | undefined;
   let bundle: string;
   let api: KubernetesObjectApi;
 
@@ -54,23 +50,19 @@ describe("edge Worker upload through Cloudflare's API", () => {
     });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "omnia-edge-upload-"));
     bundle = (await bundleWorker()).code;
-    await writeFile(join(dir, "edge-worker.js"), bundle);
-    cloudflare = await startCloudflareApiServer({ accounts: { [ACCOUNT]: TOKEN } });
-    server = await startKubeTestServer({ crds: await yamlObjects<KubeObject>("deploy/crds") });
-    api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
-    for (const object of await yamlObjects("deploy/examples")) await api.create(object as KubernetesObject);
-    await api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "cloudflare", namespace: ns }, data: { accountId: b64(ACCOUNT), apiToken: b64(TOKEN) } } as KubernetesObject);
-    await api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "edge-keys", namespace: ns }, data: { alice: b64(KEYS.alice) } } as KubernetesObject);
-    controller = testController(server, "only", { ...DEFAULT_SETTINGS, edgeWorker: { bundlePath: join(dir, "edge-worker.js"), cloudflareApiUrl: cloudflare.apiUrl } });
-    await controller.start();
+    world = await startEdgeWorkerWorld({
+      bundle,
+      account: { id: ACCOUNT, token: TOKEN },
+      beforeStart: async (api) => {
+        await api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "cloudflare", namespace: ns }, data: { accountId: b64(ACCOUNT), apiToken: b64(TOKEN) } } as KubernetesObject);
+        await api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "edge-keys", namespace: ns }, data: { alice: b64(KEYS.alice) } } as KubernetesObject);
+      },
+    });
+    ({ server, api, cloudflare, controller } = world);
   }, 60_000);
   afterAll(async () => {
-    await controller?.stop();
-    await server?.close();
-    await cloudflare?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it("uploads the Worker once it is provisioned: bundle, vars, secrets, Durable Object and its migration", async () => {

@@ -11,6 +11,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   makeInformer,
+  NetworkingV1Api,
   type ObjectCache,
 } from "@kubernetes/client-node";
 import { OMNIA_API_GROUP } from "../../shared/manifests/meta.js";
@@ -29,6 +30,7 @@ export function makeInformers(kc: KubeConfig): Map<WatchedKind, KindInformer> {
   const apps = kc.makeApiClient(AppsV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const networking = kc.makeApiClient(NetworkingV1Api);
   const crd = (plural: string): [string, () => List] => [
     `/apis/${OMNIA_API_GROUP}/${VERSION}/${plural}`,
     () => custom.listClusterCustomObject({ group: OMNIA_API_GROUP, version: VERSION, plural }) as List,
@@ -49,6 +51,7 @@ export function makeInformers(kc: KubeConfig): Map<WatchedKind, KindInformer> {
       () => autoscaling.listHorizontalPodAutoscalerForAllNamespaces({ labelSelector }) as List,
       labelSelector,
     ],
+    ["Ingress", "/apis/networking.k8s.io/v1/ingresses", () => networking.listIngressForAllNamespaces({ labelSelector }) as List, labelSelector],
   ];
   return new Map(specs.map(([kind, path, list, selector]) => [kind, makeInformer(kc, path, list, selector)]));
 }
@@ -63,6 +66,7 @@ const API_VERSIONS: Record<WatchedKind, string> = {
   Deployment: "apps/v1",
   Service: "v1",
   HorizontalPodAutoscaler: "autoscaling/v2",
+  Ingress: "networking.k8s.io/v1",
 };
 
 /**

@@ -20,7 +20,7 @@ import { contentHash } from "../agent-runtime/content-hash.js";
 import { desired, type DesiredObject } from "../agent-runtime/desired.js";
 import type { DesiredScaledObject } from "../agent-runtime/scaled-object.js";
 import { DEFAULT_SETTINGS } from "../agent-runtime/settings.js";
-import type { ConditionUpdate } from "../agent-runtime/conditions.js";
+import { type ConditionUpdate, mergeConditions } from "../agent-runtime/conditions.js";
 import { refKey, type ReferenceIndex } from "../controller/reference-index.js";
 import { edgeFacade } from "../agent-runtime/inputs.js";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
@@ -34,6 +34,9 @@ import { type ClusterReader, type WatchedKind } from "./cluster-reader.js";
 import { containsFields } from "./compare.js";
 import { FIELD_MANAGER, withAppliedHash } from "./applied-object.js";
 import { EDGE_WORKER_CONDITION, EdgeWorkerUploader, edgeWorkerSecretNames } from "./edge-worker-upload.js";
+import { hasAgentFinalizer, setAgentFinalizer } from "./agent-finalizer.js";
+import { cloudflareSecretName, deleteEdgeWorker, type EdgeWorkerDeleteDeps } from "./edge-worker-delete.js";
+import { workerName } from "../agent-runtime/wrangler-config.js";
 import { AUTOSCALING_CONDITION, ScaledObjects } from "./scaled-objects.js";
 import { applyStatusIfChanged, invalidSpecMessage, invalidSpecStatus, storedConditions, storedStatus } from "./status-subresource.js";
 
@@ -63,10 +66,12 @@ function ownedBy(object: KubernetesObject, uid: string): boolean {
 export class AgentRuntimeReconciler {
   private readonly scaledObjects: ScaledObjects;
   private readonly edgeWorker: EdgeWorkerUploader;
+  private readonly workerDeps: EdgeWorkerDeleteDeps;
 
   constructor(private readonly deps: AgentRuntimeReconcilerDeps) {
     this.scaledObjects = new ScaledObjects(deps);
-    this.edgeWorker = new EdgeWorkerUploader({ ...deps, settings: (deps.settings ?? DEFAULT_SETTINGS).edgeWorker });
+    this.workerDeps = { ...deps, settings: (deps.settings ?? DEFAULT_SETTINGS).edgeWorker };
+    this.edgeWorker = new EdgeWorkerUploader({ ...deps, settings: this.workerDeps.settings });
   }
 
   /** Reconciles `namespace/name`; throws on API errors so the queue retries with backoff. */
@@ -74,6 +79,7 @@ export class AgentRuntimeReconciler {
     const [namespace, name] = key.split("/") as [string, string];
     const { reader, index, log } = this.deps;
     const raw = reader.get("AgentRuntime", namespace, name);
+    if (raw?.metadata?.deletionTimestamp && hasAgentFinalizer(raw)) return this.finalize(key, raw);
     if (!raw || raw.metadata?.deletionTimestamp) {
       index.remove(key); // its objects go with it (owner references)
       return;
@@ -110,7 +116,19 @@ export class AgentRuntimeReconciler {
         ...(rollout?.canary ? { canary: rollout.canary } : {}),
         ...(this.deps.settings ? { settings: this.deps.settings } : {}),
       };
-      const edge = await this.edgeWorker.reconcile(inputs);
+      // The finalizer goes on before the first upload, so no Worker exists that deletion would forget.
+      let finalizer = hasAgentFinalizer(raw);
+      const holdWorker = async () => {
+        if (!finalizer) await setAgentFinalizer(this.deps.objects, raw, true);
+        finalizer = true;
+      };
+      const edge = await this.edgeWorker.reconcile(inputs, holdWorker);
+      if (edge?.uploadedHash !== undefined) await holdWorker();
+      if (edge === undefined && finalizer) {
+        // Without the Cloudflare Secret's name there is nothing to delete the Worker with.
+        log.warn({ agent: key, worker: workerName(namespace, name) }, "the agent no longer uploads its edge Worker: it is left at Cloudflare");
+        await setAgentFinalizer(this.deps.objects, raw, false);
+      }
       const objects = desired({ ...inputs, ...(edge?.uploadedHash !== undefined ? { edgeWorkerUploadedHash: edge.uploadedHash } : {}) });
       // KEDA's kind is not watched: it goes through the API on its own (scaled-objects.ts).
       const scaledObject = objects.find((o): o is DesiredScaledObject => o.kind === "ScaledObject");
@@ -131,6 +149,29 @@ export class AgentRuntimeReconciler {
       now: this.now(),
     });
     await this.applyStatus(raw, status);
+  }
+
+  /**
+   * A deleting agent that holds the finalizer: its Worker is deleted from Cloudflare, then the
+   * finalizer removed (the API server deletes the agent, the garbage collector what it owns). While
+   * the deletion is blocked the agent stays, with EdgeWorkerDeleted saying why, and a change to its
+   * Cloudflare Secret requeues it.
+   */
+  private async finalize(key: string, raw: KubernetesObject): Promise<void> {
+    const { index, log } = this.deps;
+    const namespace = raw.metadata?.namespace ?? "";
+    const secret = cloudflareSecretName(raw);
+    index.set(key, secret !== undefined ? [refKey("Secret", namespace, secret)] : []);
+    const deletion = await deleteEdgeWorker(this.workerDeps, raw);
+    if (deletion.gone) {
+      await setAgentFinalizer(this.deps.objects, raw, false);
+      index.remove(key);
+      return;
+    }
+    log.warn({ agent: key, reason: deletion.condition.reason, message: deletion.condition.message }, "the edge Worker could not be deleted; the AgentRuntime waits");
+    const previous = storedConditions(raw) ?? [];
+    const [condition] = mergeConditions(previous, [deletion.condition], this.now(), undefined);
+    await this.applyStatus(raw, { ...storedStatus(raw), conditions: [...previous.filter((c) => c.type !== condition!.type), condition] });
   }
 
   /**

@@ -12,11 +12,12 @@ export const WATCHED_KINDS = [
   "Deployment",
   "Service",
   "HorizontalPodAutoscaler",
+  "Ingress",
 ] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
 /** The kinds an AgentRuntime owns (Secrets: only those labelled as ours are watched). */
-export const OWNED_KINDS = ["ConfigMap", "Secret", "Deployment", "Service", "HorizontalPodAutoscaler"] as const satisfies readonly WatchedKind[];
+export const OWNED_KINDS = ["ConfigMap", "Secret", "Deployment", "Service", "HorizontalPodAutoscaler", "Ingress"] as const satisfies readonly WatchedKind[];
 
 export interface ClusterReader {
   get(kind: WatchedKind, namespace: string, name: string): KubernetesObject | undefined;

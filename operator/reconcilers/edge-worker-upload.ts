@@ -62,6 +62,31 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What Cloudflare said: its envelope's errors, else the start of the body, with the token blanked. */
+export function cloudflareAnswer(response: Response, text: string, apiToken: string): { refused: boolean; detail: string } {
+  const parsed = v.safeParse(EnvelopeSchema, parseJson(text));
+  const errors = parsed.success ? parsed.output.errors.map((e) => `${e.message ?? "error"}${e.code !== undefined ? ` (code ${e.code})` : ""}`) : [];
+  const detail = redact(errors.join("; ") || text.slice(0, 300) || response.statusText, apiToken);
+  return { refused: !response.ok || (parsed.success && parsed.output.success === false), detail };
+}
+
+export const redact = (text: string, apiToken: string) => text.split(apiToken).join("***");
+
+export type CloudflareCredentials = { ok: true; accountId: string; apiToken: string } | { ok: false; reason: string; message: string };
+
+/** The account and token in the agent's Cloudflare Secret, or why they cannot be used (a condition's reason and message). */
+export async function cloudflareCredentials(secretOf: EdgeWorkerUploaderDeps["secret"], namespace: string, name: string): Promise<CloudflareCredentials> {
+  const secret = await secretOf(namespace, name);
+  if (!secret) return { ok: false, reason: "CloudflareSecretNotFound", message: `the Cloudflare Secret "${name}" was not found` };
+  const accountId = secretValue(secret, CLOUDFLARE_SECRET_KEYS.accountId);
+  const apiToken = secretValue(secret, CLOUDFLARE_SECRET_KEYS.apiToken);
+  const missing = [...(accountId === undefined ? [CLOUDFLARE_SECRET_KEYS.accountId] : []), ...(apiToken === undefined ? [CLOUDFLARE_SECRET_KEYS.apiToken] : [])];
+  if (accountId === undefined || apiToken === undefined) {
+    return { ok: false, reason: "CloudflareSecretInvalid", message: `the Cloudflare Secret "${name}" has no ${missing.join(" or ")} key (or it is empty)` };
+  }
+  return { ok: true, accountId, apiToken };
+}
+
 const decode = (value: string) => Buffer.from(value, "base64").toString("utf8");
 
 function secretValue(secret: V1Secret, key: string): string | undefined {
@@ -77,8 +102,8 @@ export class EdgeWorkerUploader {
 
   constructor(private readonly deps: EdgeWorkerUploaderDeps) {}
 
-  /** Undefined when the agent asks for no upload. */
-  async reconcile(inputs: AgentRuntimeInputs): Promise<EdgeWorkerOutcome | undefined> {
+  /** Undefined when the agent asks for no upload; `beforeUpload` runs right before anything is sent to Cloudflare. */
+  async reconcile(inputs: AgentRuntimeInputs, beforeUpload?: () => Promise<void>): Promise<EdgeWorkerOutcome | undefined> {
     const facade = edgeFacade(inputs.resolved);
     const ref = facade?.edge?.cloudflareSecretRef;
     const { agent } = inputs.resolved;
@@ -96,7 +121,7 @@ export class EdgeWorkerUploader {
       ...(previous !== undefined ? { uploadedHash: previous } : {}),
     });
 
-    const credentials = await this.credentials(namespace, ref.name);
+    const credentials = await cloudflareCredentials(this.deps.secret, namespace, ref.name);
     if (!credentials.ok) return failed(credentials.reason, credentials.message);
     const secrets: Record<string, string> = { OMNIA_BRIDGE_TOKEN: inputs.bridgeToken };
     const keysRef = agent.spec.externalAuth?.clientKeys?.secretRef.name;
@@ -126,6 +151,7 @@ export class EdgeWorkerUploader {
     const refused = this.rejected.get(key);
     if (refused?.attempt === attempt) return failed("UploadRejected", refused.message);
 
+    await beforeUpload?.();
     let message = await this.upload(script, credentials.apiToken, { firstUpload: previous === undefined });
     // Nothing on record, yet the Worker may exist with its class (an earlier install, a recreated
     // ConfigMap): Cloudflare refuses a migration applied twice, so it is tried once without.
@@ -150,18 +176,6 @@ export class EdgeWorkerUploader {
     }
   }
 
-  private async credentials(namespace: string, name: string): Promise<{ ok: true; accountId: string; apiToken: string } | { ok: false; reason: string; message: string }> {
-    const secret = await this.deps.secret(namespace, name);
-    if (!secret) return { ok: false, reason: "CloudflareSecretNotFound", message: `the Cloudflare Secret "${name}" was not found` };
-    const accountId = secretValue(secret, CLOUDFLARE_SECRET_KEYS.accountId);
-    const apiToken = secretValue(secret, CLOUDFLARE_SECRET_KEYS.apiToken);
-    const missing = [...(accountId === undefined ? [CLOUDFLARE_SECRET_KEYS.accountId] : []), ...(apiToken === undefined ? [CLOUDFLARE_SECRET_KEYS.apiToken] : [])];
-    if (accountId === undefined || apiToken === undefined) {
-      return { ok: false, reason: "CloudflareSecretInvalid", message: `the Cloudflare Secret "${name}" has no ${missing.join(" or ")} key (or it is empty)` };
-    }
-    return { ok: true, accountId, apiToken };
-  }
-
   /** The prebuilt bundle, read once (the image carries it; it does not change while we run). */
   private readBundle(): Promise<string> {
     this.bundle ??= readFile(this.deps.settings.bundlePath, "utf8");
@@ -174,7 +188,6 @@ export class EdgeWorkerUploader {
 
   /** Undefined on success; Cloudflare's words on a 4xx; throws on a 5xx or no answer. */
   private async upload(script: WorkerScript, apiToken: string, options: { firstUpload: boolean }): Promise<string | undefined> {
-    const redact = (text: string) => text.split(apiToken).join("***");
     const url = workerUploadUrl(this.deps.settings.cloudflareApiUrl, script);
     let response: Response;
     try {
@@ -185,14 +198,11 @@ export class EdgeWorkerUploader {
         signal: AbortSignal.timeout(60_000),
       });
     } catch (err) {
-      throw new CloudflareUnavailableError(redact(`uploading Worker ${script.scriptName}: ${err instanceof Error ? err.message : String(err)}`));
+      throw new CloudflareUnavailableError(redact(`uploading Worker ${script.scriptName}: ${err instanceof Error ? err.message : String(err)}`, apiToken));
     }
-    const text = await response.text();
-    const parsed = v.safeParse(EnvelopeSchema, parseJson(text));
-    const errors = parsed.success ? parsed.output.errors.map((e) => `${e.message ?? "error"}${e.code !== undefined ? ` (code ${e.code})` : ""}`) : [];
-    const detail = redact(errors.join("; ") || text.slice(0, 300) || response.statusText);
+    const { refused, detail } = cloudflareAnswer(response, await response.text(), apiToken);
     if (response.status >= 500) throw new CloudflareUnavailableError(`Cloudflare answered ${response.status} to the upload of Worker ${script.scriptName}: ${detail}`);
-    if (!response.ok || (parsed.success && parsed.output.success === false)) return `Cloudflare refused the upload of Worker ${script.scriptName} (HTTP ${response.status}): ${detail}`;
+    if (refused) return `Cloudflare refused the upload of Worker ${script.scriptName} (HTTP ${response.status}): ${detail}`;
     return undefined;
   }
 }

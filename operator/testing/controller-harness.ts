@@ -1,10 +1,12 @@
 // Running the operator's controller against the in-process Kubernetes API server in tests: short
 // lease and backoff timings, and a wait for the controller to have nothing left to do.
+import { type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import pino from "pino";
 import { eventually } from "../../test/helpers/eventually.js";
-import type { ApiCall, KubeTestServer } from "../../test/helpers/kube-test-server.js";
+import { type ApiCall, type KubeObject, type KubeTestServer, startKubeTestServer } from "../../test/helpers/kube-test-server.js";
 import type { OperatorSettings } from "../agent-runtime/settings.js";
 import { AgentRuntimeController } from "../controller/agent-runtime-controller.js";
+import { yamlObjects } from "./yaml-dir.js";
 
 /** API verbs that write. */
 export const WRITES: readonly string[] = ["create", "update", "patch", "delete"];
@@ -18,6 +20,14 @@ export function testController(server: KubeTestServer, identity = "only", settin
     informerRestartMs: 100,
     ...(settings ? { settings } : {}),
   });
+}
+
+/** An API server with the CRDs of deploy/crds and the objects of deploy/examples created through the API. */
+export async function startExampleCluster(): Promise<{ server: KubeTestServer; api: KubernetesObjectApi }> {
+  const server = await startKubeTestServer({ crds: await yamlObjects<KubeObject>("deploy/crds") });
+  const api = KubernetesObjectApi.makeApiClient(server.kubeConfig());
+  for (const object of await yamlObjects("deploy/examples")) await api.create(object as KubernetesObject);
+  return { server, api };
 }
 
 /** Waits until the controller has had nothing to do for a while. */

@@ -4,6 +4,7 @@
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
 
 type Validator = (object: unknown) => void;
@@ -13,6 +14,7 @@ const VALIDATORS: Record<string, Validator> = {
   "apps/v1/Deployment": (o) => new Deployment(o as ConstructorParameters<typeof Deployment>[0]).validate(),
   "autoscaling/v2/HorizontalPodAutoscaler": (o) =>
     new HorizontalPodAutoscaler(o as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]).validate(),
+  "networking.k8s.io/v1/Ingress": (o) => new Ingress(o as ConstructorParameters<typeof Ingress>[0]).validate(),
   "keda.sh/v1alpha1/ScaledObject": (o) => new ScaledObject(o as ConstructorParameters<typeof ScaledObject>[0]).validate(),
   "v1/ConfigMap": (o) => new ConfigMap(o as ConstructorParameters<typeof ConfigMap>[0]).validate(),
   "v1/Secret": (o) => new Secret(o as ConstructorParameters<typeof Secret>[0]).validate(),

@@ -84,6 +84,12 @@ function grants(rules: PolicyRule[]): Map<string, Set<string>> {
   }
   return out;
 }
+/** "group/resource" of a rendered object: the lower-case plural of its kind (Ingress: ingresses). */
+const resourceKey = (object: K8sObject) => {
+  const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0]! : "";
+  const kind = object.kind.toLowerCase();
+  return `${group}/${kind.endsWith("s") ? `${kind}es` : `${kind}s`}`;
+};
 const asObject = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]).sort());
 
 /** Every object the operator renders for the examples, and for variants that turn on each optional object. */
@@ -109,6 +115,10 @@ function renderedObjects(): K8sObject[] {
     }),
     withAgent((spec) => {
       spec.facades = [...(spec.facades as object[]), { type: "websocket", placement: "edge" }];
+      spec.externalAuth = { clientKeys: { secretRef: { name: "install-test-keys" } } };
+    }),
+    withAgent((spec) => {
+      spec.facades = [...(spec.facades as object[]), { type: "websocket", placement: "edge", expose: { enabled: true, host: "bridge.example.com" } }];
       spec.externalAuth = { clientKeys: { secretRef: { name: "install-test-keys" } } };
     }),
   ];
@@ -155,28 +165,34 @@ describe("deploy/install", () => {
     const kinds = new Set(rendered.map((o) => `${o.apiVersion}/${o.kind}`));
     // Each optional object appears in some variant: if one stops appearing, the coverage check weakens.
     expect([...kinds].sort()).toEqual(
-      expect.arrayContaining(["apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "keda.sh/v1alpha1/ScaledObject", "v1/ConfigMap", "v1/Secret", "v1/Service"]),
+      expect.arrayContaining([
+        "apps/v1/Deployment",
+        "autoscaling/v2/HorizontalPodAutoscaler",
+        "keda.sh/v1alpha1/ScaledObject",
+        "networking.k8s.io/v1/Ingress",
+        "v1/ConfigMap",
+        "v1/Secret",
+        "v1/Service",
+      ]),
     );
     for (const object of rendered) {
-      const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0]! : "";
-      // The resource is the lower-case plural of the kind for every kind we render.
-      const key = `${group}/${object.kind.toLowerCase()}s`;
+      const key = resourceKey(object);
       expect([...(granted.get(key) ?? [])].sort(), key).toEqual([...WRITE_VERBS].sort());
     }
   });
 
-  it("the ClusterRole grants nothing beyond rendered kinds, reading the CRDs, writing their status, and creating events", () => {
+  it("the ClusterRole grants nothing beyond rendered kinds, reading the CRDs, writing their status, the AgentRuntime finalizer, and creating events", () => {
     const rendered = renderedObjects();
     const expected = new Map<string, Set<string>>();
-    for (const object of rendered) {
-      const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0]! : "";
-      expected.set(`${group}/${object.kind.toLowerCase()}s`, new Set(WRITE_VERBS));
-    }
+    for (const object of rendered) expected.set(resourceKey(object), new Set(WRITE_VERBS));
     expect(crds.map((c) => c.spec.names.plural).sort()).toEqual(["agentruntimes", "promptpacks", "providers", "toolregistries", "workspaces"]);
     for (const crd of crds) {
       expected.set(`${crd.spec.group}/${crd.spec.names.plural}`, new Set(["get", "list", "watch"]));
       expected.set(`${crd.spec.group}/${crd.spec.names.plural}/status`, new Set(["patch", "update"]));
     }
+    // The finalizer (added and removed by merge patch), and blockOwnerDeletion on what agents own.
+    expected.set("omnia.altairalabs.ai/agentruntimes", new Set(["get", "list", "watch", "patch"]));
+    expected.set("omnia.altairalabs.ai/agentruntimes/finalizers", new Set(["update"]));
     expected.set("/events", new Set(["create"]));
     expect(asObject(grants((one("ClusterRole") as unknown as { rules: PolicyRule[] }).rules))).toEqual(asObject(expected));
   });

@@ -1,7 +1,12 @@
-// A stand-in for Cloudflare's API in tests, for the one call the operator makes: "Upload Worker
-// Module", PUT `/client/v4/accounts/{account_id}/workers/scripts/{script_name}` with a
-// multipart/form-data body. An HTTP server on 127.0.0.1 (random port) that checks what Cloudflare
-// documents and records each accepted upload.
+// A stand-in for Cloudflare's API in tests, for the two calls the operator makes on
+// `/client/v4/accounts/{account_id}/workers/scripts/{script_name}`: "Upload Worker Module" (PUT with
+// a multipart/form-data body) and "Delete Worker" (DELETE, `?force=true` to take the Worker's own
+// Durable Objects with it). An HTTP server on 127.0.0.1 (random port) that checks what Cloudflare
+// documents and records each accepted upload and deletion.
+//
+// DELETE: the same authorization checks; 404 (code 10007) for a script it does not hold (never
+// uploaded here, or deleted); a script whose migrations created Durable Object classes is refused
+// without `force=true` (400), as Cloudflare stops such a delete; success answers `result: null`.
 //
 // What it checks, answering Cloudflare's envelope `{success, errors[{code, message}], messages,
 // result}`: the path and method (404 / 405 otherwise); `Authorization: Bearer <token>` for an account
@@ -13,7 +18,7 @@
 // class a binding names exists: created by a `migrations` entry of this or an earlier upload (a
 // migration tag already applied is refused, as Cloudflare does).
 //
-// Its limits: no other endpoint, no worker versions or deployments, no script size limits, the
+// Its limits: no other endpoint (no GET of a script), no worker versions or deployments, no script size limits, the
 // module is not parsed or run, bindings of other types are refused rather than checked, and only
 // the single-step migration form (`new_tag`, `new_classes`/`new_sqlite_classes`) is understood.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -32,10 +37,12 @@ export interface CloudflareApiServer {
   apiUrl: string;
   /** Accepted uploads, in order. */
   readonly uploads: readonly WorkerUpload[];
+  /** Accepted deletions, in order. */
+  readonly deletions: ReadonlyArray<{ accountId: string; scriptName: string; force: boolean }>;
   /** Every request, accepted or not: method, path and the status answered. */
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
-  /** The next `count` uploads answer `status` with Cloudflare's error envelope. */
-  failNext(count: number, status: number, message?: string): void;
+  /** The next `count` authorized requests (of `method` only, if given) answer `status` with Cloudflare's error envelope. */
+  failNext(count: number, status: number, message?: string, method?: "PUT" | "DELETE"): void;
   close(): Promise<void>;
 }
 
@@ -77,15 +84,34 @@ export async function startCloudflareApiServer(options: { accounts: Record<strin
   const requests: Array<{ method: string; path: string; status: number }> = [];
   /** Per account/script: applied migration tags and the Durable Object classes they created. */
   const scripts = new Map<string, { tags: Set<string>; classes: Set<string> }>();
-  const faults: Array<{ status: number; message: string }> = [];
+  const faults: Array<{ status: number; message: string; method?: string }> = [];
+  const deletions: Array<{ accountId: string; scriptName: string; force: boolean }> = [];
 
-  async function upload(req: IncomingMessage, accountId: string, scriptName: string): Promise<unknown> {
+  function authorize(req: IncomingMessage, accountId: string): void {
     const auth = req.headers.authorization ?? "";
     const token = auth.startsWith("Bearer ") ? auth.slice("Bearer ".length) : undefined;
     if (token === undefined || !Object.values(options.accounts).includes(token)) throw failure(401, 10000, "Authentication error");
     if (options.accounts[accountId] !== token) throw failure(403, 10000, "Authentication error: the token has no access to this account");
-    const fault = faults.shift();
+    const index = faults.findIndex((f) => f.method === undefined || f.method === req.method);
+    const [fault] = index < 0 ? [] : faults.splice(index, 1);
     if (fault) throw failure(fault.status, 10013, fault.message);
+  }
+
+  function remove(req: IncomingMessage, accountId: string, scriptName: string, force: boolean): null {
+    authorize(req, accountId);
+    const key = `${accountId}/${scriptName}`;
+    const state = scripts.get(key);
+    if (!state) throw failure(404, 10007, "This Worker does not exist on your account.");
+    if (state.classes.size > 0 && !force) {
+      throw failure(400, 10064, `Worker ${scriptName} implements Durable Object classes (${[...state.classes].join(", ")}): delete with force=true to delete them too`);
+    }
+    scripts.delete(key);
+    deletions.push({ accountId, scriptName, force });
+    return null;
+  }
+
+  async function upload(req: IncomingMessage, accountId: string, scriptName: string): Promise<unknown> {
+    authorize(req, accountId);
     const contentType = req.headers["content-type"] ?? "";
     if (!contentType.startsWith("multipart/form-data")) throw failure(400, 10021, "expected a multipart/form-data body");
     let form: FormData;
@@ -140,7 +166,8 @@ export async function startCloudflareApiServer(options: { accounts: Record<strin
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0]!;
+    const url = new URL(req.url ?? "/", "http://local");
+    const path = url.pathname;
     const send = (status: number, body: unknown) => {
       requests.push({ method: req.method ?? "", path, status });
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -148,8 +175,11 @@ export async function startCloudflareApiServer(options: { accounts: Record<strin
     try {
       const match = UPLOAD_PATH.exec(path);
       if (!match) throw failure(404, 7003, "Could not route to " + path);
-      if (req.method !== "PUT") throw failure(405, 10405, "Method not allowed");
-      const result = await upload(req, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+      const [accountId, scriptName] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+      let result: unknown;
+      if (req.method === "PUT") result = await upload(req, accountId, scriptName);
+      else if (req.method === "DELETE") result = remove(req, accountId, scriptName, url.searchParams.get("force") === "true");
+      else throw failure(405, 10405, "Method not allowed");
       send(200, { success: true, errors: [], messages: [], result });
     } catch (err) {
       const f = err as Partial<Failure>;
@@ -163,9 +193,10 @@ export async function startCloudflareApiServer(options: { accounts: Record<strin
   return {
     apiUrl: `http://127.0.0.1:${port}/client/v4`,
     uploads,
+    deletions,
     requests,
-    failNext: (count, status, message = "Internal error") => {
-      for (let i = 0; i < count; i++) faults.push({ status, message });
+    failNext: (count, status, message = "Internal error", method) => {
+      for (let i = 0; i < count; i++) faults.push({ status, message, ...(method ? { method } : {}) });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

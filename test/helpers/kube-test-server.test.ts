@@ -9,6 +9,7 @@ import {
   PatchStrategy,
   Watch,
   makeInformer,
+  NetworkingV1Api,
   setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
@@ -83,6 +84,27 @@ describe("kube test server: discovery and CRUD", () => {
     const created = await objects.create({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: ns }, spec: { replicas: 1 } } as KubernetesObject);
     expect(created.metadata).toMatchObject({ name: "web", generation: 1, uid: expect.any(String), creationTimestamp: expect.any(Date) });
     expect((await objects.read({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: ns } })).metadata?.uid).toBe(created.metadata?.uid);
+  });
+
+  it("serves networking.k8s.io/v1 Ingresses: discovery, the typed client, label-selected lists, status apart", async () => {
+    const resources = (await (await fetch(`${server.url}/apis/networking.k8s.io/v1`)).json()) as { resources: { name: string; kind: string; namespaced: boolean }[] };
+    expect(resources.resources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "ingresses", kind: "Ingress", namespaced: true }), expect.objectContaining({ name: "ingresses/status" })]),
+    );
+    const networking = kc.makeApiClient(NetworkingV1Api);
+    const rule = (host: string) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }] } });
+    await networking.createNamespacedIngress({ namespace: ns, body: { metadata: { name: "mine", namespace: ns, labels: { team: "a" } }, spec: { rules: [rule("a.example.com")] } } });
+    await objects.create({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "theirs", namespace: ns }, spec: { rules: [rule("b.example.com")] } } as KubernetesObject);
+    const listed = await networking.listIngressForAllNamespaces({ labelSelector: "team=a" });
+    expect(listed.items.map((i) => i.metadata?.name)).toEqual(["mine"]);
+    // What an ingress controller reports stays put when the spec is written again.
+    server.state.mutate("networking.k8s.io/v1", "Ingress", "mine", ns, (o) => (o.status = { loadBalancer: { ingress: [{ ip: "10.0.0.1" }] } }));
+    const read = await networking.readNamespacedIngress({ namespace: ns, name: "mine" });
+    const replaced = await networking.replaceNamespacedIngress({ namespace: ns, name: "mine", body: { ...read, spec: { rules: [rule("c.example.com")] }, status: {} } });
+    expect(replaced.spec?.rules?.[0]?.host).toBe("c.example.com");
+    expect(replaced.status?.loadBalancer?.ingress).toEqual([{ ip: "10.0.0.1" }]);
+    await networking.deleteNamespacedIngress({ namespace: ns, name: "theirs" });
+    expect(server.state.get("networking.k8s.io/v1", "Ingress", "theirs", ns)).toBeUndefined();
   });
 
   it("creates, reads, replaces and deletes core objects with Kubernetes Status errors", async () => {

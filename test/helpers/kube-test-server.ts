@@ -5,7 +5,8 @@
 // What it serves:
 // - discovery: `/api`, `/api/v1`, `/apis`, `/apis/<group>`, `/apis/<group>/<version>`, `/version`;
 //   built-in types: core v1 Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Event;
-//   apps/v1 Deployment; autoscaling/v2 HorizontalPodAutoscaler; coordination.k8s.io/v1 Lease;
+//   apps/v1 Deployment; autoscaling/v2 HorizontalPodAutoscaler; networking.k8s.io/v1 Ingress;
+//   coordination.k8s.io/v1 Lease;
 //   rbac.authorization.k8s.io/v1 Role(Binding), ClusterRole(Binding); apiextensions.k8s.io/v1
 //   CustomResourceDefinition. Custom resources come from CRDs (created through the API or given
 //   in `crds`), namespaced or cluster-scoped, every served version, `/status` when the version

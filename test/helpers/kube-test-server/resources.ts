@@ -35,6 +35,7 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "v1", "Event", "events", { shortNames: ["ev"] }),
   builtin("apps", "v1", "Deployment", "deployments", { statusSubresource: true, generation: true, shortNames: ["deploy"] }),
   builtin("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", { statusSubresource: true, shortNames: ["hpa"] }),
+  builtin("networking.k8s.io", "v1", "Ingress", "ingresses", { statusSubresource: true, shortNames: ["ing"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases"),
   builtin("rbac.authorization.k8s.io", "v1", "Role", "roles"),
   builtin("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
