@@ -33,7 +33,7 @@ export async function startEdgeFacade(options: { port: number; vars: Record<stri
         modules: true,
         script: bundle.code,
         scriptPath: join(REPO_ROOT, "facade/edge/worker.js"),
-        bindings: { ...(workerOptions.bindings ?? {}), ...options.vars },
+        bindings: { ...(workerOptions.bindings ?? {}), ...openOnLoopback(options.vars), ...options.vars },
       },
     ],
     host: "127.0.0.1",
@@ -48,4 +48,10 @@ export async function startEdgeFacade(options: { port: number; vars: Record<stri
     hibernate: (name) => mf.unsafeEvictDurableObject(WORKER_NAME, "SessionSocket", { name, webSockets: "hibernate" }),
     stop: () => mf.dispose(),
   };
+}
+
+// Miniflare serves on 127.0.0.1 only: like local mode, an agent without auth may run open here
+// (a deployed Worker is public and needs OMNIA_EXTERNAL_AUTH, or OMNIA_AUTH=none on purpose).
+function openOnLoopback(vars: Record<string, string>): Record<string, string> {
+  return vars.OMNIA_EXTERNAL_AUTH || vars.OMNIA_AUTH ? {} : { OMNIA_AUTH: "none" };
 }

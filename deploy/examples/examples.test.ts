@@ -8,14 +8,16 @@ import { loadManifestDir } from "../../shared/manifests/load-manifests.js";
 import { resolveAgents } from "../../shared/manifests/resolve-agent.js";
 import { renderRuntimeEnv } from "../../shared/manifests/runtime-env.js";
 import { parseToolsConfig, renderToolsConfig } from "../../shared/manifests/tools-config.js";
+import { clientKeysFromSecret } from "../../shared/auth/index.js";
 
 const dir = fileURLToPath(new URL(".", import.meta.url));
 
 describe("deploy/examples", () => {
-  it("load and resolve into the assistant agent", async () => {
+  it("load and resolve into the assistant agent, open, and the secured agent", async () => {
     const set = await loadManifestDir(dir);
     const agents = resolveAgents(set);
-    expect(agents.map((a) => a.agent.metadata.name)).toEqual(["assistant"]);
+    expect(agents.map((a) => a.agent.metadata.name)).toEqual(["assistant", "secured"]);
+    expect(agents[0]?.agent.spec.externalAuth).toBeUndefined();
     const [agent] = agents;
     expect(agent?.provider.spec).toMatchObject({ type: "mock", model: "mock-model" });
     expect(agent?.promptPack.spec).toMatchObject({ packName: "assistant", version: "1.0.0" });
@@ -57,8 +59,22 @@ describe("deploy/examples", () => {
     expect(mock.scenarios.tools?.turns["2"]).toMatch(/location/);
   });
 
+  it("keep the secured agent behind the two demo keys of the Secret its externalAuth names", async () => {
+    const set = await loadManifestDir(dir);
+    const secured = resolveAgents(set).find((a) => a.agent.metadata.name === "secured");
+    expect(secured?.agent.spec.externalAuth).toMatchObject({ clientKeys: { secretRef: { name: "secured-keys" } } });
+    expect(secured?.agent.spec.externalAuth?.oidc).toBeUndefined();
+    const secret = set.secrets.get("default/secured-keys");
+    expect(clientKeysFromSecret(secret)).toEqual([
+      { name: "alice", key: "omnia-demo-alice", role: "viewer" },
+      { name: "bob", key: "omnia-demo-bob", role: "viewer" },
+    ]);
+    expect(await readFile(`${dir}/secret-secured-keys.yaml`, "utf8")).toMatch(/LOCAL DEMO VALUES ONLY/);
+  });
+
   it("start with a comment saying what they are and how to apply them", async () => {
-    for (const name of ["provider-mock.yaml", "promptpack-assistant.yaml", "toolregistry-assistant.yaml", "mock-scenarios.yaml", "agentruntime-assistant.yaml"]) {
+    const names = ["provider-mock.yaml", "promptpack-assistant.yaml", "toolregistry-assistant.yaml", "mock-scenarios.yaml", "agentruntime-assistant.yaml", "agentruntime-secured.yaml", "secret-secured-keys.yaml"];
+    for (const name of names) {
       const text = await readFile(`${dir}/${name}`, "utf8");
       expect(text.startsWith("#"), name).toBe(true);
       expect(text, name).toContain(`kubectl apply -f deploy/examples/${name}`);

@@ -10,6 +10,8 @@ import { renderRuntimeEnv } from "../../shared/manifests/runtime-env.js";
 import { renderToolsConfig } from "../../shared/manifests/tools-config.js";
 import { freePort } from "../../shared/net/free-port.js";
 import { startOmniaProcess, waitForHttpOk, type OmniaProcess } from "./child-process.js";
+import { prepareAgentAuth, type LocalAgentAuth } from "./local-agent-auth.js";
+import { localMediaEnv } from "./local-media-env.js";
 
 export interface LocalRuntimesOptions {
   manifestsDir: string;
@@ -17,6 +19,8 @@ export interface LocalRuntimesOptions {
   stateDir: string;
   runtimeEnv?: Record<string, string>;
   echo?: NodeJS.WritableStream;
+  /** Agents whose manifests set no spec.media get the local backend under the state dir (`npm start`). */
+  defaultMedia?: boolean;
 }
 
 export interface LocalStackOptions extends LocalRuntimesOptions {
@@ -47,6 +51,10 @@ export interface LocalRuntimes {
   all(): LocalRuntime[];
   /** Bearer token of every runtime's gRPC-web bridge. */
   bridgeToken: string;
+  /** OMNIA_MEDIA_* as the runtimes got them (the first agent's), for a facade beside them. */
+  mediaEnv: Record<string, string>;
+  /** Each agent's spec.externalAuth for a facade, and where its clientKeys Secret is mounted. */
+  auth: LocalAgentAuth;
   /** Resolves with the name of the first process that exits on its own. */
   died: Promise<string>;
   /** Watches a process started beside the runtimes: its death is reported, stop() stops it. */
@@ -66,6 +74,7 @@ export async function startLocalRuntimes(options: LocalRuntimesOptions): Promise
   const set = await loadManifestDir(options.manifestsDir);
   const resolved = resolveAgents(set);
   if (resolved.length === 0) throw new Error(`no AgentRuntime in ${options.manifestsDir}`);
+  const auth = prepareAgentAuth(set, resolved, options.stateDir);
   const logDir = join(options.stateDir, "logs");
   const bridgeToken = randomBytes(24).toString("base64url");
   const runtimes = new Map<string, LocalRuntime>();
@@ -105,6 +114,8 @@ export async function startLocalRuntimes(options: LocalRuntimesOptions): Promise
     },
     all: () => [...runtimes.values()],
     bridgeToken,
+    mediaEnv: localMediaEnv(resolved[0], options.stateDir, options.defaultMedia ?? false),
+    auth,
     died,
     watch,
     stop: stopAll,
@@ -126,6 +137,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         OMNIA_FACADE_HOST: host,
         OMNIA_AGENT_ROUTES: runtimes.all().map((r) => `${r.namespace}/${r.name}=127.0.0.1:${r.grpcPort}`).join(","),
         ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
+        ...(runtimes.auth.env ? { OMNIA_AGENT_AUTH: runtimes.auth.env } : {}),
+        ...runtimes.mediaEnv,
         ...options.facadeEnv,
       },
     });
@@ -173,6 +186,7 @@ async function prepareRuntime(
     OMNIA_GRPC_WEB_HOST: "127.0.0.1",
     OMNIA_GRPC_WEB_PORT: String(grpcWebPort),
     OMNIA_BRIDGE_TOKEN: options.bridgeToken,
+    ...localMediaEnv(agent, options.stateDir, options.defaultMedia ?? false),
     ...(options.redisUrl ? { OMNIA_REDIS_URL: options.redisUrl } : {}),
     ...options.runtimeEnv,
   };

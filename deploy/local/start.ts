@@ -4,14 +4,14 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "./child-process.js";
 import { loadLocalModeConfig, type LocalModeConfig } from "./local-mode-config.js";
-import { startLocalStack } from "./local-stack.js";
+import { type LocalStack, startLocalStack } from "./local-stack.js";
 
 async function main(): Promise<void> {
   let config: LocalModeConfig | undefined;
   let stack;
   try {
     config = loadLocalModeConfig(process.env, process.argv.slice(2), join(REPO_ROOT, "deploy/examples"));
-    stack = await startLocalStack({ ...config, echo: process.stdout });
+    stack = await startLocalStack({ ...config, echo: process.stdout, defaultMedia: true });
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err);
     // Errors name the file the loader read; for `-f <file>` that is our copy of the user's file.
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       `  agents: ${agents}`,
       `  WebSocket: ${stack.url.replace(/^http/, "ws")}ws?agent=${stack.agents[0]?.name ?? "<agent>"}`,
       `  sessions: ${config.redisUrl ? `Redis at ${redactUrl(config.redisUrl)}` : "in memory (set OMNIA_REDIS_URL to keep them in Redis)"}`,
-      "  auth: none (local mode on 127.0.0.1 runs open)",
+      `  media: ${stack.mediaEnv.OMNIA_MEDIA_STORAGE_TYPE ?? "none"}${stack.mediaEnv.OMNIA_MEDIA_STORAGE_PATH ? ` in ${stack.mediaEnv.OMNIA_MEDIA_STORAGE_PATH}` : ""}`,
+      `  auth: ${authLine(stack)}`,
       `  logs: ${stack.logDir}`,
       "Press Ctrl-C to stop.",
       "",
@@ -55,3 +56,15 @@ function redactUrl(url: string): string {
 }
 
 void main();
+
+/** Which agents ask for credentials (spec.externalAuth) and which run open, as loopback allows. */
+function authLine(stack: LocalStack): string {
+  const configured = new Set(Object.keys(stack.auth.env ? (JSON.parse(stack.auth.env) as Record<string, unknown>) : {}));
+  const secured = stack.agents.filter((a) => configured.has(`${a.namespace}/${a.name}`));
+  const open = stack.agents.filter((a) => !secured.includes(a));
+  const parts = [
+    ...(secured.length > 0 ? [`${secured.map((a) => a.name).join(", ")} ${secured.length === 1 ? "requires" : "require"} an API key or token (browsers: POST /ws/ticket)`] : []),
+    ...(open.length > 0 ? [`${open.map((a) => a.name).join(", ")} open (local mode on 127.0.0.1)`] : []),
+  ];
+  return parts.join("; ");
+}

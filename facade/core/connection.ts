@@ -1,16 +1,20 @@
 // One client connection speaking protocol v1: validates every frame at the boundary, keeps the
 // connection's current session, allows one turn in flight, routes tool answers to that turn,
 // and resumes a session from the turn journal. A bad frame gets an error and changes nothing else.
-import { parseClientFrame, type ClientFrame, type MessageFrame } from "../../shared/protocol/client-frames.js";
+import type { Identity, IdentityLimiter } from "../../shared/auth/index.js";
+import { parseClientFrame, type ClientFrame, type MessageFrame, type UploadRequestFrame } from "../../shared/protocol/client-frames.js";
 import type { ErrorCode } from "../../shared/protocol/error-codes.js";
 import { endAbandonedTurn } from "../../shared/journal/abandon-turn.js";
 import type { TurnJournal, TurnStatus } from "../../shared/journal/turn-journal.js";
 import type { AgentBinding } from "./agent-binding.js";
+import type { FacadeMediaSetting } from "./facade-media.js";
 import type { FacadeLimits } from "./facade-options.js";
 import { FrameWriter } from "./frame-writer.js";
 import type { Logger } from "./logger.js";
+import { ConnectionMedia } from "./media-frames.js";
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, type ProtocolSocket } from "./protocol-socket.js";
 import type { CallContext } from "./runtime-port.js";
+import type { SessionOwners } from "./session-owners.js";
 import { TokenBucket } from "./token-bucket.js";
 import { TurnFollower } from "./turn-follower.js";
 import { TurnRunner } from "./turn-runner.js";
@@ -37,7 +41,20 @@ export interface ConnectionDeps {
   sessionId?: string;
   /** Called when the connection has no turn in flight any more, and when it closes. */
   onIdle: (connection: FacadeConnection) => void;
+  /** Who the socket belongs to (anonymous for an open agent). */
+  identity: Identity;
+  /** Set for an agent with auth: sessions belong to who made them. */
+  owners?: SessionOwners;
+  /** Set for an agent with auth: messages per identity. */
+  limiter?: IdentityLimiter;
+  /** Gives back the identity's connection slot when the socket closes. */
+  release?: () => void;
+  /** The facade's media (uploads over the socket, storage_ref parts); absent: not enabled. */
+  media?: FacadeMediaSetting;
 }
+
+/** The one answer for a session that is not the caller's, whether or not it exists. */
+const NOT_YOURS = "does not exist or belongs to another identity";
 
 export class FacadeConnection {
   sessionId: string;
@@ -50,10 +67,14 @@ export class FacadeConnection {
   private resuming = false;
   private queued: MessageFrame | null = null;
   private isShut = false;
+  /** The session this connection's identity is known to own (checked once per session). */
+  private ownedSession: string | null = null;
+  private readonly media: ConnectionMedia;
 
   constructor(private readonly deps: ConnectionDeps) {
     this.sessionId = deps.sessionId ?? deps.newId();
     this.bucket = new TokenBucket(deps.limits.ratePerSecond, deps.limits.rateBurst);
+    this.media = new ConnectionMedia(deps.media, this.out, deps.logger);
   }
 
   /** A turn is in flight or being started. */
@@ -107,6 +128,8 @@ export class FacadeConnection {
   closed(): void {
     if (this.isShut) return;
     this.isShut = true;
+    this.deps.release?.();
+    this.media.close();
     this.out.detach();
     this.turn?.clientGone();
     this.follower?.stop();
@@ -130,7 +153,12 @@ export class FacadeConnection {
 
   private dispatch(frame: ClientFrame): void {
     switch (frame.type) {
-      case "message":
+      case "message": {
+        const allowed = this.deps.limiter?.takeMessage(this.deps.identity.subject);
+        if (allowed && !allowed.ok) {
+          this.error("RATE_LIMITED", allowed.message, this.sessionId, { retry_after_seconds: allowed.retryAfterSeconds });
+          return;
+        }
         if (this.resuming && this.queued === null) {
           // Sent right after `connected` while the replay still runs: it goes once the replay ends.
           this.queued = frame;
@@ -142,6 +170,7 @@ export class FacadeConnection {
         }
         this.runExclusive(() => this.startTurn(frame), "the facade could not start the turn; try again");
         return;
+      }
       case "tool_result": {
         const turn = this.turnFor(frame.session_id, frame.tool_result.call_id);
         if (turn && !turn.toolCalls.answer(frame.tool_result.call_id, frame.tool_result.result, frame.tool_result.error)) {
@@ -161,7 +190,11 @@ export class FacadeConnection {
         return;
       }
       case "upload_request":
-        this.error("MEDIA_NOT_ENABLED", "media uploads are not enabled for this agent");
+        // Not the turn's exclusive work: a client may upload while the agent answers.
+        this.requestUpload(frame).catch((err: unknown) => {
+          this.deps.logger.error({ session_id: this.sessionId, err: String(err) }, "upload request failed");
+          this.error("UPLOAD_FAILED", "the facade could not prepare the upload; try again");
+        });
         return;
       case "resume":
         if (this.busy) {
@@ -177,6 +210,17 @@ export class FacadeConnection {
         this.closed();
         return;
     }
+  }
+
+  /** `upload_request`: media for the connection's session, which this identity then owns. */
+  private async requestUpload(frame: UploadRequestFrame): Promise<void> {
+    const sessionId = frame.session_id ?? this.sessionId;
+    if (sessionId !== this.sessionId) {
+      this.error("SESSION_NOT_FOUND", `session "${sessionId}" is not the session of this connection; uploads go to the connection's session`, sessionId);
+      return;
+    }
+    if (!(await this.ownSession(sessionId, "claim")) || this.isShut) return;
+    await this.media.requestUpload(sessionId, frame.upload_request);
   }
 
   /** The turn a tool frame may address, or null after answering with the error. */
@@ -219,16 +263,15 @@ export class FacadeConnection {
 
   private async startTurn(frame: MessageFrame): Promise<void> {
     const parts = frame.parts ?? [];
-    if (parts.some((p) => p.media?.storage_ref !== undefined)) {
-      this.error("MEDIA_NOT_ENABLED", "this message refers to uploaded media, but media storage is not enabled for this agent");
-      return;
-    }
     if ((frame.content ?? "") === "" && parts.length === 0) {
       this.error("INVALID_MESSAGE", "message needs content or parts");
       return;
     }
     const sessionId = await this.resolveSession(frame.session_id);
     if (sessionId === null || this.isShut) return;
+    if (!(await this.ownSession(sessionId, "claim")) || this.isShut) return;
+    // Parts naming uploaded media go on only once that media is there and matches its request.
+    if (!(await this.media.checkParts(sessionId, parts)) || this.isShut) return;
     const context = this.callContext(sessionId);
     const lastSeq = await this.beginTurn(sessionId, context.requestId);
     if (lastSeq === null || this.isShut) return;
@@ -279,6 +322,13 @@ export class FacadeConnection {
       refuse("INVALID_MESSAGE", "resume is switched off on this facade (OMNIA_TURN_JOURNAL=off)");
       return;
     }
+    const ownership = await this.ownership(request.sessionId, "check");
+    if (this.isShut) return;
+    if (ownership !== "owned") {
+      if (ownership === "unavailable") refuse("AGENT_UNAVAILABLE", "the session store could not be asked who owns this session; try again");
+      else refuse("UNAUTHORIZED", `session "${request.sessionId}" ${NOT_YOURS}`);
+      return;
+    }
     const adopt = (turn?: TurnStatus) => {
       this.sessionId = request.sessionId;
       this.out.connected(request.sessionId, this.deps.limits.maxFrameBytes, { lastSeq: turn?.lastSeq ?? 0, turnRunning: turn?.running ?? false });
@@ -320,6 +370,7 @@ export class FacadeConnection {
       return this.sessionId;
     }
     if (requested === this.sessionId) return requested;
+    if (!(await this.ownSession(requested, "check"))) return null;
     const state = await this.deps.agent.runtime
       .hasConversation(requested, this.callContext(requested))
       .catch(() => "unavailable" as const);
@@ -336,6 +387,33 @@ export class FacadeConnection {
     return null;
   }
 
+  /** Whether this identity may use the session; answers the client when it may not. */
+  private async ownSession(sessionId: string, how: "claim" | "check"): Promise<boolean> {
+    const ownership = await this.ownership(sessionId, how);
+    if (ownership === "owned" || this.isShut) return ownership === "owned";
+    if (ownership === "unavailable") this.error("AGENT_UNAVAILABLE", "the session store could not be asked who owns this session; try again", sessionId);
+    else this.error("UNAUTHORIZED", `session "${sessionId}" ${NOT_YOURS}`, sessionId);
+    return false;
+  }
+
+  /**
+   * `claim` makes a session nobody owns this identity's (the connection's fresh session on its
+   * first turn); `check` requires it to be this identity's already (a reconnect or resume).
+   */
+  private async ownership(sessionId: string, how: "claim" | "check"): Promise<"owned" | "not_owned" | "unavailable"> {
+    const { owners, identity } = this.deps;
+    if (!owners || this.ownedSession === sessionId) return "owned";
+    try {
+      const owned = how === "claim" ? await owners.claim(sessionId, identity.subject) : await owners.owns(sessionId, identity.subject);
+      if (!owned) return "not_owned";
+      this.ownedSession = sessionId;
+      return "owned";
+    } catch (err) {
+      this.deps.logger.warn({ session_id: sessionId, err: err instanceof Error ? err.message : String(err) }, "session owner lookup failed");
+      return "unavailable";
+    }
+  }
+
   private callContext(sessionId: string): CallContext {
     const context: CallContext = {
       agentName: this.deps.agent.name,
@@ -344,10 +422,11 @@ export class FacadeConnection {
       requestId: this.deps.newId(),
     };
     if (this.deps.workspace !== undefined) context.workspace = this.deps.workspace;
+    if (this.deps.identity.method !== "none") context.identity = this.deps.identity;
     return context;
   }
 
-  private error(code: ErrorCode, message: string, sessionId: string = this.sessionId): void {
-    this.out.error(sessionId, code, message);
+  private error(code: ErrorCode, message: string, sessionId: string = this.sessionId, details?: Record<string, unknown>): void {
+    this.out.error(sessionId, code, message, details);
   }
 }

@@ -1,7 +1,8 @@
 // The portable facade: the client WebSocket protocol, health endpoints, the agent list and the
 // chat page. Placements hand in runtime clients and a logger, accept sockets themselves, and pass
 // them to `admit` and `connect`; nothing here imports node:* or a Node-only package.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { anonymous, type Identity } from "../../shared/auth/index.js";
 import { agentKey, type AgentBinding } from "./agent-binding.js";
 import { CHAT_PAGE_HTML } from "./chat-page.js";
 import { OMNIA_CLIENT_JS } from "./gen/omnia-client-bundle.js";
@@ -9,11 +10,16 @@ import { MemoryTurnJournal } from "../../shared/journal/memory-turn-journal.js";
 import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import { FacadeConnection } from "./connection.js";
 import { ConnectionRegistry } from "./connection-registry.js";
+import type { FacadeMediaSetting } from "./facade-media.js";
 import type { FacadeLimits } from "./facade-options.js";
 import type { Logger } from "./logger.js";
+import { addMediaRoutes } from "./media-routes.js";
 import type { AllowedOrigins } from "./origin-policy.js";
 import type { ProtocolSocket } from "./protocol-socket.js";
+import { MemorySessionOwners, type SessionOwners } from "./session-owners.js";
+import { addTicketRoute } from "./ticket-route.js";
 import { admitUpgrade, type Admission, type UpgradeRequest } from "./upgrade-admission.js";
+import { authorizeUpgrade, type Credentials, type SocketAuth, type UpgradeAuth } from "./upgrade-auth.js";
 
 export interface FacadeDeps {
   agents: AgentBinding[];
@@ -26,7 +32,13 @@ export interface FacadeDeps {
   resumable?: boolean;
   /** This facade's name as a turn owner (unique among replicas); default: a random id. */
   owner?: string;
+  /** Who made each session; default: in this process. Consulted only for agents with auth. */
+  sessionOwners?: SessionOwners;
+  /** The address an HTTP request (POST /ws/ticket) came from, for the failed-attempt limit. */
+  clientAddress?: (c: Context) => string;
   newId?: () => string;
+  /** Media uploads (socket and /media/* API); absent or disabled: refused with MEDIA_NOT_ENABLED. */
+  media?: FacadeMediaSetting;
 }
 
 /** One accepted socket, as the placement feeds it. */
@@ -42,12 +54,16 @@ export interface ConnectOptions {
   sessionId?: string;
   /** A socket accepted before (the edge woke from hibernation): no `connected` again. */
   restored?: boolean;
+  /** Who the socket belongs to (authorize's answer); default: anonymous, for an open agent. */
+  auth?: SocketAuth;
 }
 
 export interface Facade {
   /** HTTP routes: /healthz, /readyz, /api/agents, the chat page. */
   app: Hono;
   admit(request: UpgradeRequest): Admission;
+  /** Who is asking, for an admitted upgrade: an open agent lets anyone in; refusals say how to answer. */
+  authorize(admission: Extract<Admission, { ok: true }>, credentials: Credentials): Promise<UpgradeAuth>;
   /** Starts the protocol on an accepted socket (sends `connected` at once, unless restored). */
   connect(admission: Extract<Admission, { ok: true }>, socket: ProtocolSocket, options?: ConnectOptions): ClientConnection;
   /** Stop taking connections and close the open ones once their turns end (SIGTERM). */
@@ -67,6 +83,7 @@ export function createFacade(deps: FacadeDeps): Facade {
   const journal = deps.journal ?? new MemoryTurnJournal({ ttlMs: DEFAULT_JOURNAL_TTL_MS, leaseMs: DEFAULT_LEASE_MS });
   const owner = deps.owner ?? `facade-${newId()}`;
   const agents = new Map(deps.agents.map((a) => [agentKey(a.namespace, a.name), a]));
+  const sessionOwners = deps.sessionOwners ?? new MemorySessionOwners(DEFAULT_JOURNAL_TTL_MS);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
@@ -75,7 +92,9 @@ export function createFacade(deps: FacadeDeps): Facade {
     if (checks.some((r) => !r.ready)) return c.json({ status: "not ready", agents: checks }, 503);
     return c.json({ status: "ready", agents: checks });
   });
-  app.get("/api/agents", (c) => c.json({ agents: deps.agents.map((a) => ({ name: a.name, namespace: a.namespace })) }));
+  app.get("/api/agents", (c) => c.json({ agents: deps.agents.map((a) => ({ name: a.name, namespace: a.namespace, auth: a.auth ? "required" : "none" })) }));
+  addTicketRoute(app, agents, deps.clientAddress ?? (() => "unknown"), deps.logger);
+  addMediaRoutes(app, deps.media, { allowedOrigins: deps.allowedOrigins, logger: deps.logger, agents, owners: sessionOwners, clientAddress: deps.clientAddress ?? (() => "unknown") });
   app.get("/", (c) => c.html(CHAT_PAGE_HTML));
   app.get("/omnia-client.js", (c) => c.body(OMNIA_CLIENT_JS, 200, { "content-type": "text/javascript; charset=utf-8" }));
   const notUpgraded = (c: { text: (t: string, s: 426) => Response }) => c.text("expected a WebSocket upgrade\n", 426);
@@ -94,7 +113,9 @@ export function createFacade(deps: FacadeDeps): Facade {
         allowedOrigins: deps.allowedOrigins,
         agents,
       }),
+    authorize: (admission, credentials) => authorizeUpgrade(admission.agent, credentials, deps.logger),
     connect(admission, socket, options = {}) {
+      const identity: Identity = options.auth?.identity ?? anonymous();
       const connection = new FacadeConnection({
         agent: admission.agent,
         limits: deps.limits,
@@ -105,6 +126,12 @@ export function createFacade(deps: FacadeDeps): Facade {
         newId,
         workspace: admission.workspace,
         onIdle,
+        identity,
+        ...(deps.media ? { media: deps.media } : {}),
+        // An identity that proved itself owns its sessions; anonymous ones (open agents) share them.
+        ...(identity.method !== "none" ? { owners: sessionOwners } : {}),
+        ...(options.auth?.limiter ? { limiter: options.auth.limiter } : {}),
+        ...(options.auth ? { release: options.auth.release } : {}),
         ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
       });
       registry.add(connection);

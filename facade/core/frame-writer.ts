@@ -41,8 +41,8 @@ export class FrameWriter {
   }
 
   /** An error that ends no turn (a bad frame, a refused message): no seq, no turn_id. */
-  error(sessionId: string | undefined, code: ErrorCode, message: string): void {
-    this.send("error", sessionId, { error: { code, message } });
+  error(sessionId: string | undefined, code: ErrorCode, message: string, details?: Record<string, unknown>): void {
+    this.send("error", sessionId, { error: details ? { code, message, details } : { code, message } });
   }
 
   close(code: number, reason: string): void {

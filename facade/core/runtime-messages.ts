@@ -2,6 +2,7 @@
 // and back, for every RuntimeClient whatever carries it (grpc-js in the pod, gRPC-web at the edge).
 import { create } from "@bufbuild/protobuf";
 import { ClientMessageSchema, ToolExecution, type ClientMessage, type ServerMessage } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
+import { identityHeaders } from "../../shared/auth/index.js";
 import type { CallContext, RuntimeEvent, TurnRequest } from "./runtime-port.js";
 
 /** The event a ServerMessage carries; null for what the core does not see (a Heartbeat, an unknown kind). */
@@ -64,6 +65,6 @@ export function callContextHeaders(context: CallContext): Record<string, string>
     "x-omnia-session-id": context.sessionId,
     "x-omnia-request-id": context.requestId,
     ...(context.workspace ? { "x-omnia-workspace": context.workspace } : {}),
-    ...(context.userId ? { "x-omnia-user-id": context.userId } : {}),
+    ...(context.identity ? identityHeaders(context.identity) : {}),
   };
 }

@@ -1,5 +1,6 @@
 // What the facade needs from an agent's runtime, independent of how it is reached
 // (grpc-js on localhost in the pod, gRPC-web from the edge). Adapters map their wire types onto these.
+import type { Identity } from "../../shared/auth/index.js";
 import type { ContentPart } from "../../shared/protocol/content-part.js";
 
 export interface TurnRequest {
@@ -17,7 +18,8 @@ export interface CallContext {
   sessionId: string;
   requestId: string;
   workspace?: string;
-  userId?: string;
+  /** Who the client proved to be (x-omnia-user-id and the rest); absent for an open agent. */
+  identity?: Identity;
 }
 
 export type RuntimeEvent =

@@ -45,16 +45,19 @@ export function admitUpgrade(request: UpgradeRequest, state: AdmissionState): Ad
   const workspace = request.query.get("workspace") ?? undefined;
   const resume = resumeRequest(request.query);
   if (typeof resume === "string") return { ok: false, status: 400, message: resume };
-  let agent: AgentBinding | undefined;
-  if (name === undefined) {
-    agent = state.agents.size === 1 ? state.agents.values().next().value : undefined;
-    if (!agent) return { ok: false, status: 400, message: 'query parameter "agent" is required: this facade serves several agents' };
-  } else {
-    const key = agentKey(namespace ?? "default", name);
-    agent = state.agents.get(key);
-    if (!agent) return { ok: false, status: 400, message: `unknown agent "${key}"` };
-  }
+  const agent = findAgent(name, namespace, state.agents);
+  if (typeof agent === "string") return { ok: false, status: 400, message: agent };
   return resume ? { ok: true, agent, workspace, resume } : { ok: true, agent, workspace };
+}
+
+/** The agent a request names (`agent`, `namespace`), or the only one; a string says what is wrong. */
+export function findAgent(name: string | undefined, namespace: string | undefined, agents: ReadonlyMap<string, AgentBinding>): AgentBinding | string {
+  if (name === undefined) {
+    const only = agents.size === 1 ? agents.values().next().value : undefined;
+    return only ?? 'query parameter "agent" is required: this facade serves several agents';
+  }
+  const key = agentKey(namespace ?? "default", name);
+  return agents.get(key) ?? `unknown agent "${key}"`;
 }
 
 /** `?resume=<session_id>` with the optional `after_seq` (ours); a string says what is wrong. */

@@ -2,10 +2,12 @@
 // between frames the object may be evicted while its sockets stay open, and idle sockets cost
 // nothing. Each socket's session is kept in its attachment, so a woken object serves it again
 // without a word to the client. A turn keeps the object awake while the runtime streams.
-import type { ClientConnection, Facade } from "../core/facade-app.js";
+import type { Identity } from "../../shared/auth/index.js";
+import type { ClientConnection, ConnectOptions, Facade } from "../core/facade-app.js";
 import type { ProtocolSocket } from "../core/protocol-socket.js";
-import { parseEdgeConfig } from "./edge-config.js";
-import { createEdgeFacade } from "./edge-facade.js";
+import { parseEdgeConfig, type EdgeConfig } from "./edge-config.js";
+import { createEdgeFacade, type EdgeParts } from "./edge-facade.js";
+import { forwardedIdentity } from "./forwarded-identity.js";
 import { edgeParts } from "./edge-parts.js";
 import { upgradeRequest } from "./upgrade-request.js";
 import { upgradeResponse, webSocketPair, type DurableObjectState, type EdgeWebSocket } from "./workers-runtime.js";
@@ -13,15 +15,18 @@ import { upgradeResponse, webSocketPair, type DurableObjectState, type EdgeWebSo
 /** The header by which the Worker names the session a new socket starts on. */
 export const INITIAL_SESSION_HEADER = "x-omnia-initial-session";
 
-/** What a socket's attachment keeps: how it was admitted, and its session now. */
+/** What a socket's attachment keeps: how it was admitted, who it belongs to, and its session now. */
 interface SocketState {
   path: string;
   query: string;
   sessionId: string;
+  identity?: Identity;
 }
 
 export class SessionSocket {
   private facade: Facade | undefined;
+  private config: EdgeConfig | undefined;
+  private parts: EdgeParts | undefined;
   private readonly connections = new Map<EdgeWebSocket, ClientConnection>();
 
   constructor(
@@ -34,12 +39,15 @@ export class SessionSocket {
     const url = new URL(request.url);
     const admission = facade.admit(upgradeRequest(request));
     if (!admission.ok) return new Response(`${admission.message}\n`, { status: admission.status });
+    const identity = forwardedIdentity(request.headers);
+    // The front checked the credential; an agent with auth never gets a socket without an identity.
+    if (!identity && this.config?.auth.settings.mode === "required") return new Response("authentication required\n", { status: 401 });
     const [client, server] = webSocketPair();
     this.state.acceptWebSocket(server);
     const sessionId = request.headers.get(INITIAL_SESSION_HEADER) ?? crypto.randomUUID();
-    const connection = facade.connect(admission, protocolSocket(server), { sessionId });
+    const connection = facade.connect(admission, protocolSocket(server), { sessionId, ...this.socketAuth(identity) });
     this.connections.set(server, connection);
-    this.remember(server, { path: url.pathname, query: url.search, sessionId: connection.sessionId });
+    this.remember(server, { path: url.pathname, query: url.search, sessionId: connection.sessionId, ...(identity ? { identity } : {}) });
     return upgradeResponse(client);
   }
 
@@ -69,10 +77,17 @@ export class SessionSocket {
 
   private facadeNow(): Facade {
     if (!this.facade) {
-      const config = parseEdgeConfig(this.env);
-      this.facade = createEdgeFacade(config, edgeParts(config), `edge:${this.state.id.toString()}`);
+      this.config = parseEdgeConfig(this.env);
+      this.parts = edgeParts(this.config);
+      this.facade = createEdgeFacade(this.config, this.parts, `edge:${this.state.id.toString()}`);
     }
     return this.facade;
+  }
+
+  private socketAuth(identity: Identity | undefined): Pick<ConnectOptions, "auth"> {
+    if (!identity) return {};
+    const limiter = this.parts?.limiter;
+    return { auth: { identity, release: () => {}, ...(limiter ? { limiter } : {}) } };
   }
 
   /** The socket's connection, made again from its attachment when the object woke from hibernation. */
@@ -84,7 +99,7 @@ export class SessionSocket {
     const facade = this.facadeNow();
     const admission = facade.admit({ path: kept.path, query: new URLSearchParams(kept.query), header: () => undefined });
     if (!admission.ok) return undefined;
-    const connection = facade.connect(admission, protocolSocket(socket), { sessionId: kept.sessionId, restored: true });
+    const connection = facade.connect(admission, protocolSocket(socket), { sessionId: kept.sessionId, restored: true, ...this.socketAuth(kept.identity) });
     this.connections.set(socket, connection);
     return connection;
   }

@@ -4,6 +4,10 @@ import * as v from "valibot";
 import { parseDuration } from "../../shared/config/duration.js";
 import { DEFAULT_LIMITS, type FacadeLimits } from "../core/facade-options.js";
 import { parseAllowedOrigins, type AllowedOrigins } from "../core/origin-policy.js";
+import { AuthConfigError } from "../../shared/auth/index.js";
+import { loadAuthConfig, type AuthConfig } from "./auth-config.js";
+import type { MediaConfig } from "../../shared/media/media-config.js";
+import { loadMediaConfig } from "./media-config.js";
 
 export interface AgentRoute {
   namespace: string;
@@ -22,6 +26,9 @@ export interface NodeFacadeConfig {
   pongTimeoutMs: number;
   drainTimeoutMs: number;
   journal: JournalConfig;
+  auth: AuthConfig;
+  /** OMNIA_MEDIA_* (a bad value throws MediaConfigError). */
+  media: MediaConfig;
   logLevel: string;
 }
 
@@ -44,6 +51,7 @@ type Env = Record<string, string | undefined>;
 
 const Port = v.pipe(v.string(), v.transform(Number), v.integer("must be an integer"), v.minValue(0), v.maxValue(65535));
 const Positive = v.pipe(v.string(), v.transform(Number), v.number("must be a number"), v.minValue(1, "must be at least 1"));
+const PositiveInteger = v.pipe(Positive, v.integer("must be an integer"));
 
 function read<T>(env: Env, name: string, schema: v.GenericSchema<string, T>, fallback: T): T {
   const raw = env[name];
@@ -86,13 +94,31 @@ function redisUrl(env: Env): string | undefined {
   return url;
 }
 
+function authConfig(env: Env, agents: readonly AgentRoute[]): AuthConfig {
+  const number = (name: string, integer: boolean) => {
+    const value = read(env, name, integer ? PositiveInteger : Positive, -1);
+    return value < 0 ? undefined : value;
+  };
+  const optionalDuration = (name: string) => {
+    const value = duration(env, name, -1);
+    return value < 0 ? undefined : value;
+  };
+  try {
+    return loadAuthConfig(env, agents.map((a) => `${a.namespace}/${a.name}`), number, optionalDuration);
+  } catch (err) {
+    if (err instanceof AuthConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 export function loadNodeFacadeConfig(env: Env): NodeFacadeConfig {
   const healthPort = read(env, "OMNIA_HEALTH_PORT", Port, -1);
+  const agents = agentRoutes(env);
   return {
     host: env.OMNIA_FACADE_HOST || "127.0.0.1",
     port: read(env, "PORT", Port, read(env, "OMNIA_FACADE_PORT", Port, 8080)),
     healthPort: healthPort < 0 ? undefined : healthPort,
-    agents: agentRoutes(env),
+    agents,
     allowedOrigins: parseAllowedOrigins(env.OMNIA_ALLOWED_ORIGINS),
     limits: {
       maxFrameBytes: read(env, "OMNIA_MAX_FRAME_BYTES", Positive, DEFAULT_LIMITS.maxFrameBytes),
@@ -112,6 +138,8 @@ export function loadNodeFacadeConfig(env: Env): NodeFacadeConfig {
       leaseMs: duration(env, "OMNIA_TURN_LEASE", 10_000),
       owner: env.OMNIA_FACADE_ID || `facade:${env.HOSTNAME || "local"}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     },
+    auth: authConfig(env, agents),
+    media: loadMediaConfig(env),
     logLevel: env.LOG_LEVEL || "info",
   };
 }

@@ -1,5 +1,7 @@
 // Node facade entry: `node --import tsx facade/node/main.ts`. SIGTERM drains, then exits.
 import pino from "pino";
+import { AuthConfigError, ClientKeySecretError } from "../../shared/auth/index.js";
+import { MediaConfigError } from "../../shared/media/media-config.js";
 import { ConfigError, loadNodeFacadeConfig } from "./config.js";
 import { startNodeFacade } from "./start-node-facade.js";
 
@@ -8,17 +10,26 @@ async function main(): Promise<void> {
   try {
     config = loadNodeFacadeConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof MediaConfigError) {
       console.error(`omnia facade: configuration error: ${err.message}`);
       process.exit(1);
     }
     throw err;
   }
   const logger = pino({ level: config.logLevel, base: { component: "facade" } });
-  const running = await startNodeFacade(config, logger);
+  let running;
+  try {
+    running = await startNodeFacade(config, logger);
+  } catch (err) {
+    if (err instanceof AuthConfigError || err instanceof ClientKeySecretError) {
+      console.error(`omnia facade: configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   logger.info(
-    { port: running.port, health_port: running.healthPort, agents: config.agents.map((a) => `${a.namespace}/${a.name}`) },
-    "facade listening",
+    { host: config.host, port: running.port, health_port: running.healthPort, agents: config.agents.map((a) => `${a.namespace}/${a.name}`), auth: running.authNote },
+    `facade listening (${running.authNote})`,
   );
   let stopping = false;
   const stop = (signal: string) => {

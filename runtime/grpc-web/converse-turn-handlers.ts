@@ -19,6 +19,8 @@ import { ConverseTurnStream } from "./converse-turn-stream.js";
 
 export interface ConverseTurnOptions extends TurnSessionOptions {
   heartbeatMs: number;
+  /** Every call presented the bridge token: the x-omnia-* user is the edge facade's word. */
+  trustIdentityHeaders: boolean;
 }
 
 export function converseTurnHandlers(options: ConverseTurnOptions) {
@@ -26,7 +28,7 @@ export function converseTurnHandlers(options: ConverseTurnOptions) {
   const running = new Map<string, TurnSession>();
 
   async function* converseTurn(request: ClientMessage, context: HandlerContext): AsyncGenerator<ServerMessage> {
-    const identity = callIdentity(context.requestHeader);
+    const identity = callIdentity(context.requestHeader, options.trustIdentityHeaders);
     const turnId = identity.requestId;
     if (!turnId) throw new ConnectError("the x-omnia-request-id header is required: it names the turn for SendTurnInput", Code.InvalidArgument);
     if (running.has(turnId)) throw new ConnectError(`a turn with x-omnia-request-id ${turnId} is already running`, Code.AlreadyExists);
@@ -52,7 +54,7 @@ export function converseTurnHandlers(options: ConverseTurnOptions) {
   }
 
   function sendTurnInput(input: TurnInput, context: HandlerContext): TurnInputAck {
-    const turnId = input.turnId || callIdentity(context.requestHeader).requestId;
+    const turnId = input.turnId || callIdentity(context.requestHeader, false).requestId;
     if (!turnId) throw new ConnectError("turn_id is required (the x-omnia-request-id the turn was started with)", Code.InvalidArgument);
     const session = running.get(turnId);
     if (!session) return create(TurnInputAckSchema, { delivered: false, detail: "no turn with this id runs on this runtime (it ended, or never started here)" });

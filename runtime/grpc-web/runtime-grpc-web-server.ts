@@ -70,13 +70,13 @@ export class RuntimeGrpcWebServer {
       hasConversation: (request) => conversationState(store, logger, request.sessionId),
       invoke: async (request, context) => {
         try {
-          return await invoke(engine, logger, request, callIdentity(context.requestHeader), context.signal);
+          return await invoke(engine, logger, request, callIdentity(context.requestHeader, this.options.token !== undefined), context.signal);
         } catch (err) {
           const failure = asInvocationFailure(err);
           throw new ConnectError(failure.details, failure.code);
         }
       },
-      ...converseTurnHandlers(this.options),
+      ...converseTurnHandlers({ ...this.options, trustIdentityHeaders: this.options.token !== undefined }),
     });
   }
 

@@ -4,7 +4,7 @@
 // means for the turn is the TurnSession's business (turn-session.ts); this maps the call onto it.
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { ClientMessage, ServerMessage } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
-import { callIdentity } from "./call-identity.js";
+import { callerIsLocal, callIdentity } from "./call-identity.js";
 import { TurnSession, type TurnSessionOptions, type TurnSink } from "./turn-session.js";
 
 type ConverseCall = ServerDuplexStream<ClientMessage, ServerMessage>;
@@ -13,7 +13,7 @@ export type ConverseOptions = TurnSessionOptions;
 
 export function converseHandler(options: ConverseOptions) {
   return (call: ConverseCall): void => {
-    const session = new TurnSession(options, callIdentity(call.metadata), callSink(call));
+    const session = new TurnSession(options, callIdentity(call.metadata, callerIsLocal(call.getPeer())), callSink(call));
 
     call.on("cancelled", () => session.callBroken());
     call.on("error", (err) => options.logger.warn({ err }, "converse stream error"));

@@ -47,7 +47,7 @@ export async function invoke(engine: ConversationEngine, logger: Logger, request
   const invocationId = request.invocationId || randomUUID();
   const input = userInput(request.inputJson);
   if (input === undefined) throw new InvocationFailure(INVALID_ARGUMENT, "INVALID_MESSAGE: input_json is not valid JSON");
-  const end = await collect(engine.startTurn({ sessionId: invocationId, content: input, metadata: { ...request.metadata }, mode: "function", signal }));
+  const end = await collect(engine.startTurn({ sessionId: invocationId, content: input, metadata: { ...request.metadata }, ...(identity.userId ? { userId: identity.userId } : {}), mode: "function", signal }));
   if (end.type === "error") {
     new LazyLogger(logger, { ...identityLogFields(identity), session_id: invocationId }).info({ code: end.code }, "invocation failed");
     throw new InvocationFailure(STATUS_OF[end.code] ?? INTERNAL, `${end.code}: ${end.message}`);

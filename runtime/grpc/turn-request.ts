@@ -3,6 +3,7 @@
 import type { ClientMessage, ContentPart } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
 import type { StoredPart } from "../../shared/session/session-store.js";
 import type { TurnInput } from "../engine/turn-events.js";
+import type { CallIdentity } from "./call-identity.js";
 
 /** Why the message cannot start a turn (an INVALID_MESSAGE for the caller), or undefined. */
 export function turnRequestProblem(message: ClientMessage): string | undefined {
@@ -12,13 +13,16 @@ export function turnRequestProblem(message: ClientMessage): string | undefined {
   return undefined;
 }
 
-export function toTurnInput(message: ClientMessage, workspace: string | undefined, signal: AbortSignal): TurnInput {
+/** `caller`: the call's x-omnia-* identity (its workspace, and the user a trusted facade proved). */
+export function toTurnInput(message: ClientMessage, caller: Pick<CallIdentity, "workspace" | "userId">, signal: AbortSignal): TurnInput {
+  const { workspace, userId } = caller;
   return {
     sessionId: message.sessionId,
     content: message.content || textOf(message.parts),
     parts: message.parts.map(toStoredPart),
     metadata: { ...message.metadata },
     ...(workspace ? { workspace } : {}),
+    ...(userId ? { userId } : {}),
     mode: "conversation",
     signal,
   };

@@ -75,7 +75,7 @@ export class TurnSession {
     }
     this.sessionId = message.sessionId;
     this.log = this.log.child({ session_id: message.sessionId });
-    const turn = this.options.engine.startTurn(toTurnInput(message, this.identity.workspace, this.abort.signal));
+    const turn = this.options.engine.startTurn(toTurnInput(message, this.identity, this.abort.signal));
     this.turn = turn;
     void this.pump(turn).then(() => this.turnEnded());
   }

@@ -14,7 +14,7 @@ import { finished } from "node:stream/promises";
 import * as v from "valibot";
 import { MediaError } from "./media-error.js";
 import { objectKey, type MediaObject } from "./media-ids.js";
-import type { MediaStorage, PresignedRequest, PresignUploadInput, StoredObject } from "./media-storage.js";
+import type { ExpectedUpload, LocalDownload, LocalUploadStore, MediaStorage, PresignedRequest, PresignUploadInput, StoredObject } from "./media-storage.js";
 import { mimeEssence } from "./mime-types.js";
 
 const SIDECAR = ".json";
@@ -37,25 +37,9 @@ export interface LocalMediaStorageOptions {
   now?: () => number;
 }
 
-/** What a PUT must match: the upload's request, and the headers the PUT came with. */
-export interface ExpectedUpload {
-  mimeType: string;
-  sizeBytes: number;
-  filename: string;
-  /** When the media expires (the sweep removes it after). */
-  expiresAt: Date;
-  /** The PUT's Content-Type header. */
-  contentType: string | undefined;
-  /** The PUT's Content-Length header, when it had one. */
-  contentLength: number | undefined;
-}
+export type { ExpectedUpload, LocalDownload } from "./media-storage.js";
 
-export interface LocalDownload extends StoredObject {
-  filename: string;
-  body: ReadableStream<Uint8Array>;
-}
-
-export class LocalMediaStorage implements MediaStorage {
+export class LocalMediaStorage implements MediaStorage, LocalUploadStore {
   readonly type = "local";
   private readonly root: string;
   private readonly baseUrl: string;

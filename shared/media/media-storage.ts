@@ -41,3 +41,30 @@ export interface MediaStorage {
   /** Removes the object; absent objects are not an error. */
   delete(object: MediaObject): Promise<void>;
 }
+
+/** What a PUT must match: the upload's request, and the headers the PUT came with. */
+export interface ExpectedUpload {
+  mimeType: string;
+  sizeBytes: number;
+  filename: string;
+  /** When the media expires (the sweep removes it after). */
+  expiresAt: Date;
+  /** The PUT's Content-Type header. */
+  contentType: string | undefined;
+  /** The PUT's Content-Length header, when it had one. */
+  contentLength: number | undefined;
+}
+
+export interface LocalDownload extends StoredObject {
+  filename: string;
+  body: ReadableStream<Uint8Array>;
+}
+
+/**
+ * The store when the facade is the store (the local backend): it receives the PUTs and serves the
+ * bytes. Here, not beside its Node implementation, so the portable facade core can name it.
+ */
+export interface LocalUploadStore {
+  receiveUpload(object: MediaObject, body: AsyncIterable<Uint8Array>, expected: ExpectedUpload): Promise<StoredObject>;
+  openDownload(object: MediaObject): Promise<LocalDownload | null>;
+}

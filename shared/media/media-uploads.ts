@@ -6,8 +6,7 @@
 import { MediaError } from "./media-error.js";
 import { formatStorageRef, newMediaId, newUploadId, parseStorageRef, type MediaObject } from "./media-ids.js";
 import type { MediaLimits } from "./media-config.js";
-import type { MediaStorage } from "./media-storage.js";
-import type { LocalMediaStorage } from "./local-media-storage.js";
+import type { LocalUploadStore, MediaStorage } from "./media-storage.js";
 import { mimeEssence } from "./mime-types.js";
 import type { PendingUpload, PendingUploads } from "./pending-uploads.js";
 import { checkUploadRequest, type UploadRequest } from "./upload-request.js";
@@ -48,7 +47,7 @@ export interface MediaUploadsOptions {
   pending: PendingUploads;
   limits: MediaLimits;
   /** The local backend again, typed as such, when it is the storage: it receives PUTs. */
-  local?: LocalMediaStorage;
+  local?: LocalUploadStore;
   now?: () => number;
 }
 
@@ -56,7 +55,7 @@ export class MediaUploads {
   private readonly storage: MediaStorage;
   private readonly pending: PendingUploads;
   private readonly limits: MediaLimits;
-  private readonly local: LocalMediaStorage | undefined;
+  private readonly local: LocalUploadStore | undefined;
   private readonly now: () => number;
 
   constructor({ storage, pending, limits, local, now = Date.now }: MediaUploadsOptions) {

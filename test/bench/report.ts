@@ -31,6 +31,8 @@ export interface BenchParams {
   runtimeToolCalls: number;
   /** Upgrades per method in the auth phase (0: skipped). */
   authUpgrades: number;
+  /** MiB per upload in the media phase (0: skipped). */
+  mediaUploadMiB: number;
 }
 
 export interface BenchResults {

@@ -10,6 +10,7 @@
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { type AuthCostResult, authCostSection, runAuthCost } from "./auth-cost.js";
+import { type MediaCostResult, mediaCostSection, runMediaCost } from "./media-cost.js";
 import { Cleanup } from "./cleanup.js";
 import { runIdle } from "./idle-connections.js";
 import { runLoad } from "./load.js";
@@ -24,7 +25,7 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
                      [--latency-seed X] [--warmup S] [--idle M] [--batch B]
                      [--resume-sessions N] [--resume-concurrency C] [--resume-seed X] [--no-edge]
                      [--operator-agents N] [--runtime-turns N] [--runtime-tool-calls N]
-                     [--no-runtime-cost] [--auth-upgrades N] [--timeout S]
+                     [--no-runtime-cost] [--auth-upgrades N] [--media-upload-mib M] [--timeout S]
   --sessions         concurrent sessions in the load and paced latency phases (default 1000)
   --seconds          measured seconds of closed-loop load per target (default 10)
   --latency-rate     turns/s of all sessions together in the paced latency phase (default 100)
@@ -47,6 +48,8 @@ const USAGE = `npm run bench -- [--sessions N] [--seconds S] [--latency-rate R] 
   --no-runtime-cost  skip the runtime cost phase
   --auth-upgrades    WebSocket upgrades per auth method (open, API key, JWT, ticket) in the auth
                      phase (default 300; 0 skips it)
+  --media-upload-mib size of each local-backend upload in the media phase, which also measures
+                     presigned URLs/s per backend (default 64; 0 skips it)
   --timeout          hard limit for the whole run in seconds (default: computed, about 9 min)`;
 
 const START_TIMEOUT_MS = 60_000;
@@ -59,6 +62,10 @@ const IDLE_SETTLE_MS = 4_000;
 const EDGE_START_ALLOWANCE_S = 60;
 // The runtime cost phase starts a facade, a runtime and two server-everything processes.
 const RUNTIME_COST_ALLOWANCE_S = 60;
+// The media phase: four backends presigning for MEDIA_PRESIGN_SECONDS each, a facade start, the uploads.
+const MEDIA_PRESIGN_SECONDS = 2;
+const MEDIA_UPLOADS = 5;
+const MEDIA_COST_ALLOWANCE_S = 30;
 
 // Module-wide so every way out, including an unexpected throw, stops what was started.
 const cleanup = new Cleanup();
@@ -84,6 +91,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
       "runtime-turns": { type: "string", default: "200" },
       "runtime-tool-calls": { type: "string", default: "300" },
       "auth-upgrades": { type: "string", default: "300" },
+      "media-upload-mib": { type: "string", default: "64" },
       timeout: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -123,6 +131,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     runtimeTurns: int("runtime-turns", values["runtime-turns"], 1),
     runtimeToolCalls: int("runtime-tool-calls", values["runtime-tool-calls"], 1),
     authUpgrades: int("auth-upgrades", values["auth-upgrades"], 0),
+    mediaUploadMiB: int("media-upload-mib", values["media-upload-mib"], 0),
   };
   // Starts, warm-ups, drains and connects, plus the measured time: generous, but always finite.
   // Five load phases (baseline; Omnia with the journal in memory, off, in Redis, off with Redis
@@ -137,6 +146,7 @@ function parseParams(): { params: BenchParams; timeoutSeconds: number } {
     Math.ceil(params.resumeSessions / 10) +
     Math.ceil(params.operatorAgents / 10) +
     Math.ceil(params.authUpgrades / 20) +
+    (params.mediaUploadMiB > 0 ? MEDIA_COST_ALLOWANCE_S + Math.ceil((params.mediaUploadMiB * (MEDIA_UPLOADS + 1)) / 20) : 0) +
     (params.runtimeCost ? RUNTIME_COST_ALLOWANCE_S + Math.ceil(params.runtimeTurns / 10 + params.runtimeToolCalls / 25) : 0);
   return { params, timeoutSeconds: values.timeout ? int("timeout", values.timeout, 10) : computed };
 }
@@ -320,6 +330,18 @@ async function main(): Promise<number> {
       results.errors.push(`auth: ${err instanceof Error ? err.message : String(err)}`);
     }
     results.sections.push(authCostSection(auth, params.authUpgrades));
+  }
+
+  if (params.mediaUploadMiB > 0 && !interrupted) {
+    const shape = { uploadMiB: params.mediaUploadMiB, uploads: MEDIA_UPLOADS };
+    console.error(`bench: media, presign rate per backend and ${MEDIA_UPLOADS} x ${params.mediaUploadMiB} MiB local uploads...`);
+    let media: MediaCostResult | undefined;
+    try {
+      media = await runMediaCost({ ...shape, presignSeconds: MEDIA_PRESIGN_SECONDS, cleanup });
+    } catch (err) {
+      results.errors.push(`media: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    results.sections.push(mediaCostSection(media, shape));
   }
 
   await cleanup.all();

@@ -1,6 +1,9 @@
 // Chromium opens the chat page of the local stack (the example manifests, as `npm start` runs
 // them), sends messages and sees the streamed answers, including a client-side tool call, and keeps
 // its session when the network drops (a TCP proxy between the browser and the facade cuts it).
+// The `secured` agent asks for an API key, keeps it in the tab's sessionStorage only, connects with
+// one-use tickets it buys with the key (the key never goes into a WebSocket URL), reconnects with a
+// fresh ticket, and asks again when the key is refused.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +31,9 @@ let proxy: CutProxy;
 let context: BrowserContext;
 let page: Page;
 const dirs: string[] = [];
+/** Every WebSocket URL the page opened. */
+const sockets: string[] = [];
+const securedSockets = () => sockets.filter((url) => url.includes("agent=secured"));
 
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), "omnia-browser-"));
@@ -42,6 +48,7 @@ beforeAll(async () => {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on("websocket", (ws) => void sockets.push(ws.url()));
 }, 60_000);
 
 afterAll(async () => {
@@ -139,5 +146,71 @@ describe("chat page in Chromium", () => {
     expect(await page.locator("#status").textContent()).toMatch(/resumed/);
     expect(await page.locator("#status").getAttribute("data-session")).toBe(session);
     expect(await page.locator(".msg.error").count()).toBe(0);
+  });
+});
+
+const status = () => page.locator("#status");
+const lastAnswer = () => page.locator(".msg.assistant[data-done=true]").last().textContent();
+
+describe("chat page with an agent that needs a key", () => {
+  it("asks for a key, says so when it is refused, and asks again", async () => {
+    await page.goto(`${proxy.url}?agent=secured`);
+    await expect.poll(() => status().getAttribute("data-state")).toBe("auth");
+    expect(await page.locator("#auth").isVisible()).toBe(true);
+    expect(securedSockets()).toEqual([]);
+    await page.fill("#key", "omnia-demo-mallory");
+    await page.click("#use-key");
+    await expect.poll(() => status().textContent()).toMatch(/refused/);
+    expect(await page.locator(".msg.error").last().textContent()).toMatch(/UNAUTHORIZED/);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it("connects with a ticket bought with the right key, kept for this tab only, and chats", async () => {
+    await page.fill("#key", "omnia-demo-alice");
+    await page.click("#use-key");
+    await expect.poll(() => status().getAttribute("data-state"), { timeout: 10_000 }).toBe("open");
+    expect(await page.locator("#auth").isVisible()).toBe(false);
+    await page.fill("#input", "Hello there");
+    await page.click("#send");
+    await expect.poll(lastAnswer, { timeout: 15_000 }).toMatch(/\S/);
+    expect(await page.evaluate(() => ({ session: sessionStorage.getItem("omnia-key:default/secured"), local: localStorage.length }))).toEqual({ session: "omnia-demo-alice", local: 0 });
+    expect(securedSockets().length).toBeGreaterThan(0);
+    for (const url of securedSockets()) {
+      expect(url).toMatch(/[?&]ticket=[A-Za-z0-9_-]{43}/);
+      expect(url).not.toContain("omnia-demo");
+    }
+  });
+
+  it("reconnects after the network drops with a fresh ticket, in the same session", async () => {
+    const session = await status().getAttribute("data-session");
+    const before = securedSockets().length;
+    proxy.refuse(true);
+    proxy.cut();
+    await expect.poll(() => status().textContent()).toMatch(/reconnecting/);
+    proxy.refuse(false);
+    await expect.poll(() => status().getAttribute("data-state"), { timeout: 15_000 }).toBe("open");
+    expect(await status().getAttribute("data-session")).toBe(session);
+    const opened = securedSockets().slice(before).filter((url) => url.includes("ticket="));
+    expect(opened.length).toBeGreaterThan(0);
+    const tickets = securedSockets().map((url) => new URL(url).searchParams.get("ticket"));
+    expect(new Set(tickets).size).toBe(tickets.length);
+  });
+
+  it("keeps the open assistant open", async () => {
+    await page.selectOption("#agent", "default/assistant");
+    await expect.poll(() => status().getAttribute("data-state"), { timeout: 10_000 }).toBe("open");
+    expect(await page.locator("#auth").isVisible()).toBe(false);
+    expect(sockets.at(-1)).toMatch(/agent=assistant/);
+    expect(sockets.at(-1)).not.toContain("ticket=");
+  });
+
+  it("asks again in a new tab: the key is not shared beyond the tab", async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(`${proxy.url}?agent=secured`);
+      await expect.poll(() => other.locator("#status").getAttribute("data-state")).toBe("auth");
+    } finally {
+      await other.close();
+    }
   });
 });
