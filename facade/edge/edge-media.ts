@@ -1,19 +1,19 @@
 // Media at the edge: the Worker presigns for S3 and S3-compatible stores (R2, MinIO) with the
-// portable S3 backend, pending uploads in the shared Redis through Upstash REST (so a pod confirms
-// what the edge issued, and back) or, without it, in this isolate. Backends that cannot run in a
+// portable S3 backend, for Azure (SAS) and GCS (V4 URLs) with Web Crypto signers, as their SDKs
+// cannot sign in a Worker; pending uploads in the shared Redis through Upstash REST (so a pod
+// confirms what the edge issued, and back) or, without it, in this isolate. Backends that cannot run in a
 // Worker are refused with the reason, which clients get as MEDIA_NOT_ENABLED.
 import { MediaConfigError, parseMediaConfig, type MediaConfig } from "../../shared/media/media-config.js";
 import { MediaUploads } from "../../shared/media/media-uploads.js";
 import { MemoryPendingUploads } from "../../shared/media/memory-pending-uploads.js";
+import { AzureSasMediaStorage } from "../../shared/media/azure-sas-webcrypto.js";
+import { GcsSignedUrlMediaStorage, parseServiceAccountKey } from "../../shared/media/gcs-v4-webcrypto.js";
+import type { MediaStorage } from "../../shared/media/media-storage.js";
 import { S3MediaStorage } from "../../shared/media/s3-media-storage.js";
 import { UpstashPendingUploads } from "../../shared/media/upstash-pending-uploads.js";
 import { FacadeMedia, MEDIA_NOT_CONFIGURED, PENDING_UPLOADS_KEY_PREFIX, type FacadeMediaSetting } from "../core/facade-media.js";
 
-const NOT_AT_THE_EDGE: Record<"local" | "gcs" | "azure", string> = {
-  local: "the local media backend writes the facade's disk, which a Worker does not have; use s3 (R2, MinIO) at the edge",
-  gcs: "GCS V4 signed URLs need @google-cloud/storage, which is Node only; use s3 at the edge (GCS serves S3-compatible HMAC keys)",
-  azure: "Azure SAS with an account key needs @azure/storage-blob's StorageSharedKeyCredential, which its browser build lacks; use s3 at the edge",
-};
+const LOCAL_NOT_AT_THE_EDGE = "the local media backend writes the facade's disk, which a Worker does not have; use s3 (R2, MinIO), gcs or azure at the edge";
 
 /** OMNIA_MEDIA_* from the Worker's vars and secrets, or what is wrong with them (each naming its variable). */
 export function edgeMediaConfig(env: Record<string, unknown>): MediaConfig | { problems: string[] } {
@@ -30,10 +30,30 @@ export function edgeMediaConfig(env: Record<string, unknown>): MediaConfig | { p
 export function edgeMedia(config: MediaConfig, upstash: { url: string; token: string } | undefined): FacadeMediaSetting {
   const storage = config.storage;
   if (storage.type === "none") return MEDIA_NOT_CONFIGURED;
-  if (storage.type !== "s3") return { disabled: `media storage ${storage.type} is not available at the edge: ${NOT_AT_THE_EDGE[storage.type]}` };
-  if (!storage.credentials) {
-    return { disabled: "media storage s3 at the edge needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (wrangler secret put): a Worker has no AWS credential chain" };
-  }
+  const store = edgeStorage(storage);
+  if ("disabled" in store) return { disabled: `media storage ${storage.type} is not available at the edge: ${store.disabled}` };
   const pending = upstash ? new UpstashPendingUploads({ ...upstash, keyPrefix: PENDING_UPLOADS_KEY_PREFIX }) : new MemoryPendingUploads();
-  return new FacadeMedia(new MediaUploads({ storage: new S3MediaStorage(storage), pending, limits: config.limits }), "s3");
+  return new FacadeMedia(new MediaUploads({ storage: store, pending, limits: config.limits }), storage.type);
+}
+
+function edgeStorage(storage: Exclude<MediaConfig["storage"], { type: "none" }>): MediaStorage | { disabled: string } {
+  switch (storage.type) {
+    case "local":
+      return { disabled: LOCAL_NOT_AT_THE_EDGE };
+    case "s3":
+      if (!storage.credentials) return { disabled: "it needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (wrangler secret put): a Worker has no AWS credential chain" };
+      return new S3MediaStorage(storage);
+    case "azure":
+      if (!storage.key) return { disabled: "it needs OMNIA_MEDIA_AZURE_KEY (wrangler secret put): user delegation SAS needs an Entra ID token, which a Worker has no identity to get" };
+      return new AzureSasMediaStorage({ ...storage, key: storage.key });
+    case "gcs": {
+      // A Worker has no files: GOOGLE_APPLICATION_CREDENTIALS holds the key file's contents there.
+      if (!storage.keyFilename) return { disabled: "it needs GOOGLE_APPLICATION_CREDENTIALS set to the service-account key file's JSON (wrangler secret put GOOGLE_APPLICATION_CREDENTIALS < key.json)" };
+      try {
+        return new GcsSignedUrlMediaStorage({ ...storage, account: parseServiceAccountKey(storage.keyFilename) });
+      } catch (err) {
+        return { disabled: `GOOGLE_APPLICATION_CREDENTIALS: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+  }
 }

@@ -38,6 +38,8 @@ const ROOTS: { root: string; expected: string; only?: string[] }[] = [
   { root: "shared/journal", expected: "upstash-turn-journal.ts", only: ["upstash-turn-journal.ts"] },
   // Authentication runs in the Worker too; its index reaches every portable module (not the ioredis ticket store).
   { root: "shared/auth", expected: "index.ts", only: ["index.ts"] },
+  // The Worker presigns media with these (Web Crypto), and keeps pending uploads through Upstash.
+  { root: "shared/media", expected: "media-uploads.ts", only: ["media-uploads.ts", "s3-media-storage.ts", "azure-sas-webcrypto.ts", "gcs-v4-webcrypto.ts", "upstash-pending-uploads.ts"] },
 ];
 
 describe.each(ROOTS)("portable $root", ({ root, expected, only }) => {
