@@ -1,8 +1,9 @@
 // The facade's media: the upload flow of shared/media (MediaUploads) plus who to tell when an
 // upload completes. A socket that asked for an upload, or sent a message naming one, listens on
 // its session here; the local PUT route and confirm-upload announce completed uploads, which go
-// out as `upload_complete` on that session's sockets in this process (a socket on another
-// replica hears of it at the latest when its message names the upload). Portable.
+// out as `upload_complete` on that session's sockets, in this process and, through an announcer
+// (Redis pub/sub in the pods), on the other replicas. Without one, a socket on another replica
+// hears of it at the latest when its message names the upload. Portable.
 import type { Context } from "hono";
 import type { MediaInfo, MediaUploads } from "../../shared/media/media-uploads.js";
 import { parseStorageRef, type MediaObject } from "../../shared/media/media-ids.js";
@@ -20,6 +21,14 @@ export interface MediaDisabled {
 
 export type MediaListener = (info: MediaInfo) => void;
 
+/** Tells the other replicas of completed uploads, and hands over theirs. */
+export interface MediaAnnouncer {
+  /** Starts delivering the other replicas' completions. */
+  start(deliver: MediaListener): Promise<void>;
+  publish(info: MediaInfo): void;
+  close(): Promise<void>;
+}
+
 export class FacadeMedia {
   private readonly listeners = new Map<string, Set<MediaListener>>();
 
@@ -31,10 +40,22 @@ export class FacadeMedia {
   constructor(
     readonly uploads: MediaUploads,
     readonly storageType: MediaStorageType,
-    opts: { local?: LocalDownloads; requestBody?: (c: Context) => AsyncIterable<Uint8Array> | undefined } = {},
+    opts: { local?: LocalDownloads; requestBody?: (c: Context) => AsyncIterable<Uint8Array> | undefined; announcer?: MediaAnnouncer } = {},
   ) {
     this.local = opts.local;
     this.requestBody = opts.requestBody;
+    this.announcer = opts.announcer;
+  }
+
+  private readonly announcer: MediaAnnouncer | undefined;
+
+  /** Starts hearing the other replicas' completions (no-op without an announcer). */
+  start(): Promise<void> {
+    return this.announcer?.start((info) => this.deliver(info)) ?? Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return this.announcer?.close() ?? Promise.resolve();
   }
 
   /** Calls `listener` for each upload of `sessionId` completed in this process, until the returned function is called. */
@@ -48,8 +69,13 @@ export class FacadeMedia {
     };
   }
 
-  /** An upload completed (local PUT, confirm-upload): its session's sockets hear of it. */
+  /** An upload completed (local PUT, confirm-upload): its session's sockets hear of it, on every replica. */
   completed(info: MediaInfo): void {
+    this.deliver(info);
+    this.announcer?.publish(info);
+  }
+
+  private deliver(info: MediaInfo): void {
     const object = parseStorageRef(info.storageRef);
     if (!object) return;
     for (const listener of [...(this.listeners.get(object.sessionId) ?? [])]) listener(info);

@@ -12,6 +12,7 @@ import type { PendingUploads } from "../../shared/media/pending-uploads.js";
 import { RedisPendingUploads } from "../../shared/media/redis-pending-uploads.js";
 import { FacadeMedia, MEDIA_NOT_CONFIGURED, PENDING_UPLOADS_KEY_PREFIX, type FacadeMediaSetting } from "../core/facade-media.js";
 import type { Logger } from "../core/logger.js";
+import { RedisMediaAnnouncer } from "./redis-media-announcer.js";
 
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -42,11 +43,19 @@ export function startNodeMedia(config: MediaConfig, redisUrl: string | undefined
     staleUploadMs: config.limits.uploadUrlTtlMs,
     onError: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "sweeping expired media failed"),
   });
+  const media = new FacadeMedia(uploads, created.storage.type, {
+    ...(created.local ? { local: created.local } : {}),
+    requestBody: nodeRequestBody,
+    // With Redis, completions reach the sockets of every replica.
+    ...(redisUrl ? { announcer: new RedisMediaAnnouncer(redisUrl, logger) } : {}),
+  });
+  media.start().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "media announcements from other replicas are off"));
   return {
-    media: new FacadeMedia(uploads, created.storage.type, { ...(created.local ? { local: created.local } : {}), requestBody: nodeRequestBody }),
+    media,
     note: `${created.storage.type}, pending uploads ${redisUrl ? "in Redis" : "in memory"}`,
     async close() {
       stopSweep?.();
+      await media.close();
       await pending.close();
     },
   };

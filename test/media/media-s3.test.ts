@@ -43,7 +43,7 @@ describe("media with S3, two facades and one Redis", () => {
     socket.close();
   });
 
-  it("finds an upload requested on one replica when it is confirmed on the other, and a message on the first uses it", async () => {
+  it("finds an upload requested on one replica when it is confirmed on the other, tells the first one's socket, and a message there uses it", async () => {
     const socket = await MediaSocket.open(replicaA);
     const sessionId = String((await socket.next("connected")).session_id);
     socket.send({ type: "upload_request", session_id: sessionId, upload_request: { filename: "photo.png", mime_type: "image/png", size_bytes: png.byteLength } });
@@ -53,6 +53,8 @@ describe("media with S3, two facades and one Redis", () => {
     const confirmed = await fetch(`${replicaB}/media/confirm-upload/${ready.upload_id}`, { method: "POST", body: JSON.stringify({ session_id: sessionId }) });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.json()).toMatchObject({ storage_ref: ready.storage_ref, size_bytes: png.byteLength, mime_type: "image/png", filename: "photo.png" });
+    // Confirmed on B, announced over Redis: the socket on A hears of it before any message names it.
+    expect((await socket.next("upload_complete")).upload_complete).toEqual({ upload_id: ready.upload_id, storage_ref: ready.storage_ref, size_bytes: png.byteLength });
     const again = await fetch(`${replicaA}/media/confirm-upload/${ready.upload_id}`, { method: "POST" });
     expect(again.status).toBe(409);
 
