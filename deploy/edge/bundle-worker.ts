@@ -2,7 +2,7 @@
 // browser/worker conditions, nothing from Node. A `node:*` import anywhere in the graph fails the
 // build, which is how we know the Worker carries no Node-only dependency.
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { join } from "node:path";
 import { REPO_ROOT } from "../local/child-process.js";
 
@@ -12,18 +12,23 @@ export interface WorkerBundle {
   gzipBytes: number;
 }
 
+/** How wrangler resolves and emits a Worker module; tests that run their own scripts in workerd build with it too. */
+export const WORKER_BUILD_OPTIONS = {
+  bundle: true,
+  write: false,
+  format: "esm",
+  // "browser" as wrangler's default: packages' `browser` field maps (the AWS SDK's runtime
+  // config for S3 presigning) apply; still no Node built-ins, so a node:* import fails the build.
+  platform: "browser",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser", "import"],
+  mainFields: ["workerd", "worker", "browser", "module", "main"],
+} as const satisfies BuildOptions;
+
 export async function bundleWorker(options: { minify?: boolean } = {}): Promise<WorkerBundle> {
   const result = await build({
+    ...WORKER_BUILD_OPTIONS,
     entryPoints: [join(REPO_ROOT, "facade/edge/worker.ts")],
-    bundle: true,
-    write: false,
-    format: "esm",
-    // "browser" as wrangler's default: packages' `browser` field maps (the AWS SDK's runtime
-    // config for S3 presigning) apply; still no Node built-ins, so a node:* import fails the build.
-    platform: "browser",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser", "import"],
-    mainFields: ["workerd", "worker", "browser", "module", "main"],
     minify: options.minify ?? true,
     legalComments: "none",
     logLevel: "silent",

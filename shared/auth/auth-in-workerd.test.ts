@@ -1,8 +1,6 @@
 // The authentication core in workerd, as the edge facade will run it: OIDC against the local
 // issuer over fetch, API keys, and tickets in Redis through the Upstash REST bridge, shared with
 // a pod's ioredis store.
-import * as esbuild from "esbuild";
-import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcIssuer, TEST_AUDIENCE, type OidcIssuer } from "../../test/helpers/oidc-issuer.js";
 import { startRedis, type RedisServer } from "../../test/helpers/redis-server.js";
@@ -10,6 +8,7 @@ import { startUpstashRestBridge, type UpstashRestBridge } from "../../test/helpe
 import { ALICE } from "./browser-tickets.contract.js";
 import { BrowserTickets } from "./browser-tickets.js";
 import { RedisTicketStore } from "./redis-ticket-store.js";
+import { startWorkerdScript, type WorkerdScript } from "../../test/helpers/workerd-script.js";
 
 // A Worker that authenticates what it is sent and answers what it decided.
 const worker = `
@@ -34,31 +33,16 @@ const worker = `
 let issuer: OidcIssuer;
 let redis: RedisServer;
 let bridge: UpstashRestBridge;
-let bundle: esbuild.BuildResult<{ write: false; metafile: true }>;
-let workerd: Miniflare;
+let script: WorkerdScript;
 
 beforeAll(async () => {
   [issuer, redis] = await Promise.all([startOidcIssuer(), startRedis()]);
   await issuer.createKey("RS256");
   bridge = await startUpstashRestBridge({ redisUrl: redis.url });
-  bundle = await esbuild.build({
-    stdin: { contents: worker, resolveDir: import.meta.dirname, loader: "ts" },
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: "esm",
-    platform: "neutral",
-    // What wrangler resolves packages with.
-    conditions: ["workerd", "worker", "browser", "import"],
-    mainFields: ["module", "main"],
-    logLevel: "silent",
-  });
-  // The compatibility date of wrangler.toml.
-  workerd = new Miniflare(convertV4MiniflareOptions({ modules: true, script: bundle.outputFiles[0]?.text ?? "", compatibilityDate: "2026-11-01" } as V4MiniflareOptions));
-  await workerd.ready;
+  script = await startWorkerdScript(worker, import.meta.dirname);
 }, 60_000);
 afterAll(async () => {
-  await workerd?.dispose();
+  await script?.dispose();
   await bridge?.close();
   await Promise.all([issuer?.close(), redis?.stop()]);
 });
@@ -66,15 +50,15 @@ afterAll(async () => {
 type WorkerRequest = { authorization?: string; ticket?: string; clientAddress: string; buy?: boolean };
 const inWorkerd = async (requests: WorkerRequest[]) => {
   const body = { issuer: issuer.url, audience: TEST_AUDIENCE, rest: { url: bridge.url, token: bridge.token }, requests };
-  return (await (await workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>[];
+  return (await (await script.workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>[];
 };
 
 describe("authentication in workerd", () => {
   it("bundles with no node:* module or ioredis in its import graph", () => {
-    const inputs = Object.keys(bundle.metafile.inputs);
+    const { inputs } = script;
     expect(inputs.filter((input) => input.startsWith("node:") || input.includes("ioredis"))).toEqual([]);
     expect(inputs.some((input) => input.includes("node_modules/jose/"))).toBe(true);
-    expect(Object.values(bundle.metafile.outputs).flatMap((output) => output.imports)).toEqual([]);
+    expect(script.externalImports).toEqual([]);
   });
 
   it("verifies JWTs against the issuer's JWKS and API keys, and refuses bad ones", async () => {

@@ -1,7 +1,5 @@
 import { Redis as UpstashRedis } from "@upstash/redis/cloudflare";
-import * as esbuild from "esbuild";
 import { Redis } from "ioredis";
-import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../test/helpers/free-port.js";
 import { eventually } from "../../test/helpers/eventually.js";
@@ -11,6 +9,7 @@ import { RedisTurnJournal } from "./redis-turn-journal.js";
 import { describeTurnJournalContract } from "./turn-journal.contract.js";
 import { JournalUnavailableError, type JournalEntry, type TurnJournal } from "./turn-journal.js";
 import { UpstashTurnJournal } from "./upstash-turn-journal.js";
+import { startWorkerdScript, type WorkerdScript } from "../../test/helpers/workerd-script.js";
 
 let server: RedisServer;
 let bridge: UpstashRestBridge;
@@ -257,42 +256,26 @@ describe("UpstashTurnJournal in workerd", () => {
         }
       },
     };`;
-  let bundle: esbuild.BuildResult<{ write: false; metafile: true }>;
-  let workerd: Miniflare;
+  let script: WorkerdScript;
   beforeAll(async () => {
-    bundle = await esbuild.build({
-      stdin: { contents: worker, resolveDir: import.meta.dirname, loader: "ts" },
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: "esm",
-      platform: "neutral",
-      // What wrangler resolves packages with.
-      conditions: ["workerd", "worker", "browser", "import"],
-      mainFields: ["module", "main"],
-      logLevel: "silent",
-    });
-    const script = bundle.outputFiles[0]?.text ?? "";
-    // The compatibility date of wrangler.toml.
-    workerd = new Miniflare(convertV4MiniflareOptions({ modules: true, script, compatibilityDate: "2026-11-01" } as V4MiniflareOptions));
-    await workerd.ready;
+    script = await startWorkerdScript(worker, import.meta.dirname);
   }, 60_000);
   afterAll(async () => {
-    await workerd?.dispose();
+    await script?.dispose();
   });
 
   it("bundles with no node:* module anywhere in its import graph", () => {
-    const inputs = Object.keys(bundle.metafile.inputs);
+    const { inputs } = script;
     expect(inputs.filter((input) => input.startsWith("node:") || input.includes("ioredis"))).toEqual([]);
     expect(inputs.some((input) => input.includes("@upstash/redis/cloudflare"))).toBe(true);
-    expect(Object.values(bundle.metafile.outputs).flatMap((output) => output.imports)).toEqual([]);
+    expect(script.externalImports).toEqual([]);
   });
 
   it("journals a turn from workerd that the pod's Redis journal takes over, while workerd waits", async () => {
     const keyPrefix = `w${++prefixes}:`;
     const pod = new RedisTurnJournal({ url: server.url, ttlMs: 60_000, leaseMs: 60_000, keyPrefix });
     try {
-      const answer = workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify({ url: bridge.url, token: bridge.token, keyPrefix }) });
+      const answer = script.workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify({ url: bridge.url, token: bridge.token, keyPrefix }) });
       const deadline = Date.now() + 10_000;
       while ((await pod.read("s", 0)).entries.length === 0) {
         if (Date.now() > deadline) throw new Error("the Worker wrote nothing");
@@ -313,7 +296,7 @@ describe("UpstashTurnJournal in workerd", () => {
 
   it("fails in workerd with a JournalUnavailableError that names the host, not the token", async () => {
     const token = "wrong-token-from-the-worker";
-    const res = await workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify({ url: bridge.url, token, keyPrefix: "wbad:" }) });
+    const res = await script.workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify({ url: bridge.url, token, keyPrefix: "wbad:" }) });
     const { failed } = (await res.json()) as { failed: { name: string; isJournalError: boolean; message: string } };
     expect(failed).toEqual({
       name: "JournalUnavailableError",

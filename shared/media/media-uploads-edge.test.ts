@@ -1,7 +1,5 @@
 // The edge placement: the upload flow bundled for workerd (S3 presigning, pending uploads over
 // Upstash REST), with no Node-only module, running against the same S3 server and Redis as a pod.
-import * as esbuild from "esbuild";
-import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "../../test/helpers/media-servers/s3-server.js";
 import { startRedis, type RedisServer } from "../../test/helpers/redis-server.js";
@@ -11,6 +9,7 @@ import { MediaUploads, type UploadTicket } from "./media-uploads.js";
 import { DEFAULT_ALLOWED_MIME_TYPES } from "./mime-types.js";
 import { RedisPendingUploads } from "./redis-pending-uploads.js";
 import { S3MediaStorage } from "./s3-media-storage.js";
+import { startWorkerdScript, type WorkerdScript } from "../../test/helpers/workerd-script.js";
 
 // A Worker that runs one step of the flow with the stores it is sent, and answers what happened.
 const worker = `
@@ -42,28 +41,14 @@ const worker = `
 let s3: S3Server;
 let redis: RedisServer;
 let bridge: UpstashRestBridge;
-let bundle: esbuild.BuildResult<{ write: false; metafile: true }>;
-let workerd: Miniflare;
+let script: WorkerdScript;
 beforeAll(async () => {
   [s3, redis] = await Promise.all([startS3Server(), startRedis()]);
   bridge = await startUpstashRestBridge({ redisUrl: redis.url });
-  bundle = await esbuild.build({
-    stdin: { contents: worker, resolveDir: import.meta.dirname, loader: "ts" },
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: "esm",
-    // The AWS SDK picks its fetch/Web Crypto runtime through package.json "browser" maps, which
-    // esbuild follows on the browser platform (wrangler resolves with the same conditions).
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser", "import"],
-    logLevel: "silent",
-  });
-  workerd = new Miniflare(convertV4MiniflareOptions({ modules: true, script: bundle.outputFiles[0]?.text ?? "", compatibilityDate: "2026-11-01" } as V4MiniflareOptions));
-  await workerd.ready;
+  script = await startWorkerdScript(worker, import.meta.dirname);
 }, 60_000);
 afterAll(async () => {
-  await workerd?.dispose();
+  await script?.dispose();
   await bridge?.close();
   await Promise.all([s3?.stop(), redis?.stop()]);
 });
@@ -71,16 +56,16 @@ afterAll(async () => {
 type Answer<T> = { ok: T; failed?: undefined } | { ok?: undefined; failed: { name: string; kind: string; status: number; message: string } };
 async function atTheEdge<T>(keyPrefix: string, step: string, arg: unknown): Promise<Answer<T>> {
   const body = { s3: { bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: s3.credentials }, upstash: { url: bridge.url, token: bridge.token }, keyPrefix, step, arg };
-  const res = await workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify(body) });
+  const res = await script.workerd.dispatchFetch("http://worker/", { method: "POST", body: JSON.stringify(body) });
   return (await res.json()) as Answer<T>;
 }
 
 describe("media uploads in workerd", () => {
   it("bundles with no node:* module, ioredis, or a Node-only SDK build in its import graph", () => {
-    const inputs = Object.keys(bundle.metafile.inputs);
+    const { inputs } = script;
     expect(inputs.filter((input) => input.startsWith("node:") || /ioredis|@google-cloud|@azure|local-media-storage/.test(input))).toEqual([]);
     expect(inputs.some((input) => input.includes("@aws-sdk/client-s3"))).toBe(true);
-    expect(Object.values(bundle.metafile.outputs).flatMap((output) => output.imports)).toEqual([]);
+    expect(script.externalImports).toEqual([]);
   });
 
   it("presigns at the edge a PUT the S3 server accepts, confirmed at the edge and seen by a pod", async () => {
