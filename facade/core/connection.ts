@@ -99,6 +99,7 @@ export class FacadeConnection {
   /** A socket this facade accepted before and now serves again (after hibernation): nothing is sent. */
   restore(socket: ProtocolSocket): void {
     this.out.attach(socket);
+    this.media.follow(this.sessionId);
   }
 
   receive(data: string | ArrayBuffer | Uint8Array): void {

@@ -2,9 +2,11 @@
 // upload completes. A socket that asked for an upload, or sent a message naming one, listens on
 // its session here; the local PUT route and confirm-upload announce completed uploads, which go
 // out as `upload_complete` on that session's sockets, in this process and, through an announcer
-// (Redis pub/sub in the pods), on the other replicas. Without one, a socket on another replica
-// hears of it at the latest when its message names the upload. Portable.
+// (Redis pub/sub in the pods, the session's Durable Object at the edge), on the other replicas.
+// Without one, a socket on another replica hears of it at the latest when its message names the
+// upload. Portable.
 import type { Context } from "hono";
+import * as v from "valibot";
 import type { MediaInfo, MediaUploads } from "../../shared/media/media-uploads.js";
 import { parseStorageRef, type MediaObject } from "../../shared/media/media-ids.js";
 import type { LocalDownload, MediaStorageType } from "../../shared/media/media-storage.js";
@@ -25,9 +27,21 @@ export type MediaListener = (info: MediaInfo) => void;
 export interface MediaAnnouncer {
   /** Starts delivering the other replicas' completions. */
   start(deliver: MediaListener): Promise<void>;
-  publish(info: MediaInfo): void;
+  /** Settles once told (or once telling failed, which it logs): never rejects. */
+  publish(info: MediaInfo): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A completed upload as it crosses between replicas (JSON of MediaInfo), checked on arrival. */
+export const MediaInfoSchema = v.object({
+  uploadId: v.string(),
+  storageRef: v.string(),
+  filename: v.string(),
+  mimeType: v.string(),
+  sizeBytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  createdAt: v.string(),
+  expiresAt: v.string(),
+});
 
 export class FacadeMedia {
   private readonly listeners = new Map<string, Set<MediaListener>>();
@@ -69,13 +83,18 @@ export class FacadeMedia {
     };
   }
 
-  /** An upload completed (local PUT, confirm-upload): its session's sockets hear of it, on every replica. */
-  completed(info: MediaInfo): void {
+  /**
+   * An upload completed (local PUT, confirm-upload): its session's sockets hear of it, on every
+   * replica. Settles once the other replicas were told, so a client answered after it knows its
+   * socket has heard (or will not, and the message naming the upload says so).
+   */
+  completed(info: MediaInfo): Promise<void> {
     this.deliver(info);
-    this.announcer?.publish(info);
+    return this.announcer?.publish(info) ?? Promise.resolve();
   }
 
-  private deliver(info: MediaInfo): void {
+  /** A completion another replica announced: this process's sockets of its session hear of it. */
+  deliver(info: MediaInfo): void {
     const object = parseStorageRef(info.storageRef);
     if (!object) return;
     for (const listener of [...(this.listeners.get(object.sessionId) ?? [])]) listener(info);

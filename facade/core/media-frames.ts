@@ -66,6 +66,14 @@ export class ConnectionMedia {
     return true;
   }
 
+  /**
+   * A socket served again after hibernation forgot which sessions it listened on: it listens on
+   * its session now, so an upload it asked for before still comes back as `upload_complete`.
+   */
+  follow(sessionId: string): void {
+    if (this.media && !("disabled" in this.media)) this.listen(this.media, sessionId);
+  }
+
   close(): void {
     for (const stop of this.stopListening.values()) stop();
     this.stopListening.clear();

@@ -82,7 +82,7 @@ export function addMediaRoutes(app: Hono, setting: FacadeMediaSetting | undefine
         contentLength: length === undefined || !/^\d+$/.test(length) ? undefined : Number(length),
         body: media.requestBody?.(c) ?? c.req.raw.body ?? emptyBody(),
       });
-      media.completed(info);
+      await media.completed(info);
       return c.body(null, 204);
     }),
   );
@@ -95,7 +95,7 @@ export function addMediaRoutes(app: Hono, setting: FacadeMediaSetting | undefine
       const refused = await access(c, body.output.session_id, "check");
       if (refused) return refused;
       const info = await media.uploads.confirmUpload(c.req.param("uploadId"), body.output.session_id);
-      media.completed(info);
+      await media.completed(info);
       return c.json(mediaInfoJson(info), 200, NO_STORE);
     }),
   );

@@ -9,6 +9,7 @@ import type { SessionOwners } from "../core/session-owners.js";
 import type { AgentAuth } from "../core/upgrade-auth.js";
 import { consoleLogger } from "./console-logger.js";
 import type { EdgeConfig } from "./edge-config.js";
+import type { EdgeMedia } from "./edge-media.js";
 
 export interface EdgeParts {
   runtime: RuntimeClient;
@@ -16,12 +17,15 @@ export interface EdgeParts {
   owners: SessionOwners;
   /** Messages per identity; undefined when the agent is open. */
   limiter: IdentityLimiter | undefined;
-  /** S3 presigning, or why media is off here (edge-media.ts). */
-  media: FacadeMediaSetting;
+  /** The isolate's upload flow, or why media is off here (edge-media.ts). */
+  media: EdgeMedia;
 }
 
-/** `auth`: the Worker's front checks credentials with it; a Durable Object gets the identity the front proved. */
-export function createEdgeFacade(config: EdgeConfig, parts: EdgeParts, owner: string, auth?: AgentAuth): Facade {
+/**
+ * `auth`: the Worker's front checks credentials with it; a Durable Object gets the identity the
+ * front proved. `media`: this facade's own (facadeMediaOf), never another's.
+ */
+export function createEdgeFacade(config: EdgeConfig, parts: EdgeParts, owner: string, media: FacadeMediaSetting, auth?: AgentAuth): Facade {
   return createFacade({
     agents: [{ name: config.agent.name, namespace: config.agent.namespace, runtime: parts.runtime, ...(auth ? { auth } : {}) }],
     limits: config.limits,
@@ -30,7 +34,7 @@ export function createEdgeFacade(config: EdgeConfig, parts: EdgeParts, owner: st
     journal: parts.journal,
     owner,
     sessionOwners: parts.owners,
-    media: parts.media,
+    media,
     clientAddress: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
   });
 }

@@ -11,7 +11,8 @@ import { GcsSignedUrlMediaStorage, parseServiceAccountKey } from "../../shared/m
 import type { MediaStorage } from "../../shared/media/media-storage.js";
 import { S3MediaStorage } from "../../shared/media/s3-media-storage.js";
 import { UpstashPendingUploads } from "../../shared/media/upstash-pending-uploads.js";
-import { FacadeMedia, MEDIA_NOT_CONFIGURED, PENDING_UPLOADS_KEY_PREFIX, type FacadeMediaSetting } from "../core/facade-media.js";
+import type { MediaStorageType } from "../../shared/media/media-storage.js";
+import { FacadeMedia, MEDIA_NOT_CONFIGURED, PENDING_UPLOADS_KEY_PREFIX, type FacadeMediaSetting, type MediaAnnouncer, type MediaDisabled } from "../core/facade-media.js";
 
 const LOCAL_NOT_AT_THE_EDGE = "the local media backend writes the facade's disk, which a Worker does not have; use s3 (R2, MinIO), gcs or azure at the edge";
 
@@ -27,13 +28,25 @@ export function edgeMediaConfig(env: Record<string, unknown>): MediaConfig | { p
   }
 }
 
-export function edgeMedia(config: MediaConfig, upstash: { url: string; token: string } | undefined): FacadeMediaSetting {
+/** The isolate's upload flow (stateless clients, shared by the front and every object), or why media is off. */
+export type EdgeMedia = { uploads: MediaUploads; storageType: MediaStorageType } | MediaDisabled;
+
+export function edgeMedia(config: MediaConfig, upstash: { url: string; token: string } | undefined): EdgeMedia {
   const storage = config.storage;
   if (storage.type === "none") return MEDIA_NOT_CONFIGURED;
   const store = edgeStorage(storage);
   if ("disabled" in store) return { disabled: `media storage ${storage.type} is not available at the edge: ${store.disabled}` };
   const pending = upstash ? new UpstashPendingUploads({ ...upstash, keyPrefix: PENDING_UPLOADS_KEY_PREFIX }) : new MemoryPendingUploads();
-  return new FacadeMedia(new MediaUploads({ storage: store, pending, limits: config.limits }), storage.type);
+  return { uploads: new MediaUploads({ storage: store, pending, limits: config.limits }), storageType: storage.type };
+}
+
+/**
+ * The media of one facade (the front, or one Durable Object). Never shared between them: its
+ * listeners write to sockets, and workerd lets a socket be written only by the object holding it.
+ */
+export function facadeMediaOf(media: EdgeMedia, announcer?: MediaAnnouncer): FacadeMediaSetting {
+  if ("disabled" in media) return media;
+  return new FacadeMedia(media.uploads, media.storageType, announcer ? { announcer } : {});
 }
 
 function edgeStorage(storage: Exclude<MediaConfig["storage"], { type: "none" }>): MediaStorage | { disabled: string } {

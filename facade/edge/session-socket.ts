@@ -1,12 +1,17 @@
 // The Durable Object that holds a session's WebSockets at the edge, with the hibernation API:
 // between frames the object may be evicted while its sockets stay open, and idle sockets cost
 // nothing. Each socket's session is kept in its attachment, so a woken object serves it again
-// without a word to the client. A turn keeps the object awake while the runtime streams.
+// without a word to the client. A turn keeps the object awake while the runtime streams. The
+// Worker's front posts here the uploads it confirmed for this session, for its sockets to hear.
+import * as v from "valibot";
 import type { Identity } from "../../shared/auth/index.js";
 import type { ClientConnection, ConnectOptions, Facade } from "../core/facade-app.js";
+import { MediaInfoSchema, type FacadeMediaSetting } from "../core/facade-media.js";
 import type { ProtocolSocket } from "../core/protocol-socket.js";
+import { MEDIA_COMPLETED_PATH } from "./durable-object-media-announcer.js";
 import { parseEdgeConfig, type EdgeConfig } from "./edge-config.js";
 import { createEdgeFacade, type EdgeParts } from "./edge-facade.js";
+import { facadeMediaOf } from "./edge-media.js";
 import { forwardedIdentity } from "./forwarded-identity.js";
 import { edgeParts } from "./edge-parts.js";
 import { upgradeRequest } from "./upgrade-request.js";
@@ -27,6 +32,7 @@ export class SessionSocket {
   private facade: Facade | undefined;
   private config: EdgeConfig | undefined;
   private parts: EdgeParts | undefined;
+  private media: FacadeMediaSetting | undefined;
   private readonly connections = new Map<EdgeWebSocket, ClientConnection>();
 
   constructor(
@@ -37,6 +43,7 @@ export class SessionSocket {
   async fetch(request: Request): Promise<Response> {
     const facade = this.facadeNow();
     const url = new URL(request.url);
+    if (url.pathname === MEDIA_COMPLETED_PATH && request.method === "POST") return this.mediaCompleted(request);
     const admission = facade.admit(upgradeRequest(request));
     if (!admission.ok) return new Response(`${admission.message}\n`, { status: admission.status });
     const identity = forwardedIdentity(request.headers);
@@ -75,11 +82,23 @@ export class SessionSocket {
     this.connections.delete(socket);
   }
 
+  /** An upload the front confirmed: the sockets of its session that asked for it hear `upload_complete`. */
+  private async mediaCompleted(request: Request): Promise<Response> {
+    const parsed = v.safeParse(MediaInfoSchema, await request.json().catch(() => undefined));
+    if (!parsed.success) return new Response(`not a completed upload: ${parsed.issues.map((i) => i.message).join("; ")}\n`, { status: 400 });
+    if (!this.media || "disabled" in this.media) return new Response(null, { status: 204 });
+    // Sockets that slept since they asked listen again once served (connectionOf restores them).
+    for (const socket of this.state.getWebSockets()) this.connectionOf(socket);
+    this.media.deliver(parsed.output);
+    return new Response(null, { status: 204 });
+  }
+
   private facadeNow(): Facade {
     if (!this.facade) {
       this.config = parseEdgeConfig(this.env);
       this.parts = edgeParts(this.config);
-      this.facade = createEdgeFacade(this.config, this.parts, `edge:${this.state.id.toString()}`);
+      this.media = facadeMediaOf(this.parts.media);
+      this.facade = createEdgeFacade(this.config, this.parts, `edge:${this.state.id.toString()}`, this.media);
     }
     return this.facade;
   }

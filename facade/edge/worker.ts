@@ -1,11 +1,14 @@
 // The edge entry (wrangler.toml `main`): plain HTTP (health, readiness, agent list, chat page,
-// POST /ws/ticket) is answered here; a WebSocket upgrade is admitted and authenticated here and
+// POST /ws/ticket, the media API) is answered here; a WebSocket upgrade is admitted and authenticated here and
 // handed, with the identity it proved, to the Durable Object of its session: the resumed one for
 // `?resume=`, else a new one, whose id becomes the session's.
 import type { Facade } from "../core/facade-app.js";
 import { EdgeConfigError, parseEdgeConfig } from "./edge-config.js";
 import { refusalHeaders } from "../core/upgrade-auth.js";
+import { consoleLogger } from "./console-logger.js";
+import { DurableObjectMediaAnnouncer } from "./durable-object-media-announcer.js";
 import { createEdgeFacade } from "./edge-facade.js";
+import { facadeMediaOf } from "./edge-media.js";
 import { edgeAuth, edgeParts } from "./edge-parts.js";
 import { forwardIdentity } from "./forwarded-identity.js";
 import { INITIAL_SESSION_HEADER, SessionSocket } from "./session-socket.js";
@@ -31,7 +34,8 @@ async function buildFront(env: Env): Promise<Front> {
   try {
     const config = parseEdgeConfig(env);
     const parts = edgeParts(config);
-    return { facade: createEdgeFacade(config, parts, "edge-front", await edgeAuth(config)) };
+    const announcer = new DurableObjectMediaAnnouncer(env.SESSIONS, consoleLogger({ component: "facade", placement: "edge", owner: "edge-front" }));
+    return { facade: createEdgeFacade(config, parts, "edge-front", facadeMediaOf(parts.media, announcer), await edgeAuth(config)) };
   } catch (err) {
     if (!(err instanceof EdgeConfigError)) throw err;
     return { error: `omnia edge facade: configuration error: ${err.message}` };

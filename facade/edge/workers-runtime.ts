@@ -15,6 +15,8 @@ export interface DurableObjectState {
   readonly id: { toString(): string };
   /** Hands the socket to the runtime: events arrive on webSocketMessage/Close/Error, even after hibernation. */
   acceptWebSocket(socket: EdgeWebSocket, tags?: string[]): void;
+  /** Every socket the object accepted and that is still open, hibernated ones included. */
+  getWebSockets(): EdgeWebSocket[];
 }
 
 export interface DurableObjectStub {

@@ -7,23 +7,12 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import * as v from "valibot";
 import { FailFastRedis } from "../../shared/redis/fail-fast-redis.js";
-import type { MediaAnnouncer, MediaListener } from "../core/facade-media.js";
+import { MediaInfoSchema, type MediaAnnouncer, type MediaListener } from "../core/facade-media.js";
 import type { Logger } from "../core/logger.js";
 
 export const MEDIA_COMPLETED_CHANNEL = "omnia:media:completed";
 
-const AnnouncementSchema = v.object({
-  origin: v.string(),
-  info: v.object({
-    uploadId: v.string(),
-    storageRef: v.string(),
-    filename: v.string(),
-    mimeType: v.string(),
-    sizeBytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    createdAt: v.string(),
-    expiresAt: v.string(),
-  }),
-});
+const AnnouncementSchema = v.object({ origin: v.string(), info: MediaInfoSchema });
 
 export class RedisMediaAnnouncer implements MediaAnnouncer {
   private readonly origin = randomUUID();
@@ -60,10 +49,12 @@ export class RedisMediaAnnouncer implements MediaAnnouncer {
     await this.subscriber.subscribe(MEDIA_COMPLETED_CHANNEL);
   }
 
-  publish(info: Parameters<MediaListener>[0]): void {
-    this.publisher.redis.publish(MEDIA_COMPLETED_CHANNEL, JSON.stringify({ origin: this.origin, info })).catch((err: unknown) => {
+  async publish(info: Parameters<MediaListener>[0]): Promise<void> {
+    try {
+      await this.publisher.redis.publish(MEDIA_COMPLETED_CHANNEL, JSON.stringify({ origin: this.origin, info }));
+    } catch (err) {
       this.logger.warn({ err: err instanceof Error ? err.message : String(err), upload_id: info.uploadId }, "could not tell the other replicas of a completed upload");
-    });
+    }
   }
 
   async close(): Promise<void> {

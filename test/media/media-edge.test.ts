@@ -90,6 +90,31 @@ describe("media at the edge (workerd)", () => {
     await sendsAndHearsItsSha256(socket, sessionId, ready);
   });
 
+  it("confirms over HTTP at the edge an upload asked for on a socket, whose object then sends upload_complete, asleep or awake", async () => {
+    const { socket, sessionId, ready } = await socketUpload(edgeUrl);
+    const confirm = async (upload: UploadReady) => {
+      expect((await putUpload(edgeUrl, upload, png)).status).toBe(200);
+      const confirmed = await fetch(`${edgeUrl}/media/confirm-upload/${upload.upload_id}`, { method: "POST" });
+      expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+      expect((await socket.next("upload_complete")).upload_complete).toMatchObject({ upload_id: upload.upload_id, storage_ref: upload.storage_ref, size_bytes: png.byteLength });
+    };
+    await confirm(ready);
+
+    // A big file takes long enough to send that Cloudflare evicts the idle object, its socket hibernated.
+    socket.send({ type: "upload_request", session_id: sessionId, upload_request: { filename: "later.png", mime_type: "image/png", size_bytes: png.byteLength } });
+    const later = uploadReadyOf(await socket.next("upload_ready"));
+    await edge.hibernate(sessionId);
+    await confirm(later);
+
+    // The client heard of it once: the message naming it goes straight to the mock.
+    socket.send(mediaMessage(sessionId, [{ storage_ref: later.storage_ref, mime_type: "image/png" }]));
+    const outcome = await socket.outcome();
+    expect(outcome.content).toContain(`image/png, ${png.byteLength} bytes, sha256 ${sha256(png)}`);
+    expect(socket.frames.filter((f) => f.type === "upload_complete")).toHaveLength(2);
+    expect(socket.invalid).toEqual([]);
+    socket.close();
+  });
+
   it("issues an upload over HTTP that a pod confirms, and serves its info and a download redirect", async () => {
     const sessionId = `edge-http-${Date.now()}`;
     const res = await requestUpload(edgeUrl, sessionId);
