@@ -1,8 +1,10 @@
 // The media flow at the edge: the facade as a Worker in real workerd (Miniflare, wrangler.toml)
 // presigning for S3 (s3rver, checking SigV4), Azure (Azurite, checking SAS) and GCS (V4 URLs checked
 // by the verifier the Node adapter's tests use), pending uploads in Redis through Upstash REST, the
-// runtime a real process with the same OMNIA_MEDIA_*. An upload issued at the edge is confirmed by
-// a Node facade on the same Redis; a store a Worker cannot use is refused with the reason.
+// runtime a real process with the same OMNIA_MEDIA_*. With S3 it runs the media conformance suite;
+// besides: a socket whose Durable Object was evicted still hears of its upload, an upload issued
+// at the edge is confirmed by a Node facade on the same Redis, and a store a Worker cannot use is
+// refused with the reason.
 import { generateKeyPairSync } from "node:crypto";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,16 +14,32 @@ import { verifyGcsV4Request } from "../helpers/media-servers/gcs-v4-verifier.js"
 import { startS3Server, type S3Server } from "../helpers/media-servers/s3-server.js";
 import { startRedis, type RedisServer } from "../helpers/redis-server.js";
 import { startUpstashRestBridge, type UpstashRestBridge } from "../helpers/upstash-rest-bridge.js";
-import { MediaSocket, mediaMessage, putUpload, s3MediaEnv, sha256, startMediaStack, testPng, uploadReadyOf, type MediaStack, type UploadReady } from "./media-stack.js";
+import { describeMediaConformance, MEDIA_CONFORMANCE_ENV, SHORT_TTL_ENV, type MediaTarget } from "./media-conformance.js";
+import {
+  askUpload,
+  confirmUpload,
+  mediaIdOf,
+  openSession,
+  putUpload,
+  requestUpload,
+  S3RVER_REFUSALS,
+  s3MediaEnv,
+  sendsAndHearsItsSha256,
+  startMediaStack,
+  TEST_PNG,
+  ticketOf,
+  type MediaStack,
+} from "./media-stack.js";
 
 let s3: S3Server;
 let redis: RedisServer;
 let bridge: UpstashRestBridge;
 let stack: MediaStack;
 let edge: EdgeFacadeServer;
-let edgeUrl: string;
+let shortTtlEdge: EdgeFacadeServer;
+let target: MediaTarget;
 let pod: string;
-const png = testPng();
+const png = TEST_PNG;
 
 function edgeVars(extra: Record<string, string>, runtimes = stack.runtimes): Record<string, string> {
   const runtime = runtimes.runtime("default/assistant");
@@ -36,101 +54,67 @@ function edgeVars(extra: Record<string, string>, runtimes = stack.runtimes): Rec
   };
 }
 
-type Ticket = { upload_id: string; url: string; method: string; headers: Record<string, string>; storage_ref: string };
-
-/** POST /media/request-upload for the test PNG. */
-function requestUpload(facadeUrl: string, sessionId: string): Promise<Response> {
-  return fetch(`${facadeUrl}/media/request-upload`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ session_id: sessionId, filename: "photo.png", mime_type: "image/png", size_bytes: png.byteLength }),
-  });
-}
-
-/** A socket on `facadeUrl` whose upload_request for the test PNG got its upload_ready. */
-async function socketUpload(facadeUrl: string): Promise<{ socket: MediaSocket; sessionId: string; ready: UploadReady }> {
-  const socket = await MediaSocket.open(facadeUrl);
-  const sessionId = String((await socket.next("connected")).session_id);
-  socket.send({ type: "upload_request", session_id: sessionId, upload_request: { filename: "photo.png", mime_type: "image/png", size_bytes: png.byteLength } });
-  return { socket, sessionId, ready: uploadReadyOf(await socket.next("upload_ready")) };
-}
-
-/** Sends a message naming the uploaded PNG: upload_complete comes, and the mock answers the bytes' SHA-256. */
-async function sendsAndHearsItsSha256(socket: MediaSocket, sessionId: string, ready: UploadReady): Promise<void> {
-  socket.send(mediaMessage(sessionId, [{ storage_ref: ready.storage_ref, mime_type: "image/png" }]));
-  expect((await socket.next("upload_complete")).upload_complete).toMatchObject({ upload_id: ready.upload_id, size_bytes: png.byteLength });
-  expect((await socket.outcome()).content).toContain(`image/png, ${png.byteLength} bytes, sha256 ${sha256(png)}`);
-  expect(socket.invalid).toEqual([]);
-  socket.close();
+function urlOf(server: EdgeFacadeServer): string {
+  return server.url.replace(/\/$/, "");
 }
 
 beforeAll(async () => {
   [s3, redis] = await Promise.all([startS3Server(), startRedis()]);
   bridge = await startUpstashRestBridge({ redisUrl: redis.url });
-  const mediaEnv = s3MediaEnv(s3, "edge");
+  const mediaEnv = { ...s3MediaEnv(s3, "edge"), ...MEDIA_CONFORMANCE_ENV };
   stack = await startMediaStack(mediaEnv, { redisUrl: redis.url });
-  pod = (await stack.facade()).url;
-  edge = await startEdgeFacade({ port: 0, vars: edgeVars(mediaEnv) });
-  edgeUrl = edge.url.replace(/\/$/, "");
+  let podFacade;
+  [podFacade, edge, shortTtlEdge] = await Promise.all([
+    stack.facade(),
+    startEdgeFacade({ port: 0, vars: edgeVars(mediaEnv) }),
+    startEdgeFacade({ port: 0, vars: edgeVars({ ...mediaEnv, ...SHORT_TTL_ENV }) }),
+  ]);
+  pod = podFacade.url;
+  target = {
+    url: urlOf(edge),
+    // The Worker's front answers HTTP; each session's socket lives in its Durable Object, which
+    // hears of a confirm POSTed to the front through the object's announcer.
+    peerUrl: urlOf(edge),
+    uploadUrlPrefix: (sessionId) => `${s3.endpoint}/${s3.bucket}/edge/${sessionId}/`,
+    store: { putStatus: 200, putConfirms: false, ...S3RVER_REFUSALS },
+    download: "redirect",
+    shortTtlUrl: urlOf(shortTtlEdge),
+  };
 }, 120_000);
 
 afterAll(async () => {
-  await edge?.stop();
+  await Promise.all([edge?.stop(), shortTtlEdge?.stop()]);
   await stack?.stop();
   await bridge?.close();
   await Promise.all([s3?.stop(), redis?.stop()]);
 });
 
+describeMediaConformance("edge Worker in workerd, S3", () => target);
+
 describe("media at the edge (workerd)", () => {
-  it("presigns for S3 over the socket; the message naming the upload completes it and the mock answers its SHA-256", async () => {
-    const { socket, sessionId, ready } = await socketUpload(edgeUrl);
-    expect(ready.upload_url.startsWith(`${s3.endpoint}/${s3.bucket}/edge/${sessionId}/`)).toBe(true);
-    expect((await putUpload(edgeUrl, ready, png)).status).toBe(200);
-
-    await sendsAndHearsItsSha256(socket, sessionId, ready);
-  });
-
-  it("confirms over HTTP at the edge an upload asked for on a socket, whose object then sends upload_complete, asleep or awake", async () => {
-    const { socket, sessionId, ready } = await socketUpload(edgeUrl);
-    const confirm = async (upload: UploadReady) => {
-      expect((await putUpload(edgeUrl, upload, png)).status).toBe(200);
-      const confirmed = await fetch(`${edgeUrl}/media/confirm-upload/${upload.upload_id}`, { method: "POST" });
-      expect(confirmed.status, await confirmed.clone().text()).toBe(200);
-      expect((await socket.next("upload_complete")).upload_complete).toMatchObject({ upload_id: upload.upload_id, storage_ref: upload.storage_ref, size_bytes: png.byteLength });
-    };
-    await confirm(ready);
-
+  it("tells a socket whose Durable Object was evicted, hibernated, of an upload confirmed at the Worker", async () => {
+    const { socket, sessionId } = await openSession(target.url);
     // A big file takes long enough to send that Cloudflare evicts the idle object, its socket hibernated.
-    socket.send({ type: "upload_request", session_id: sessionId, upload_request: { filename: "later.png", mime_type: "image/png", size_bytes: png.byteLength } });
-    const later = uploadReadyOf(await socket.next("upload_ready"));
+    const ready = await askUpload(socket, sessionId);
     await edge.hibernate(sessionId);
-    await confirm(later);
-
-    // The client heard of it once: the message naming it goes straight to the mock.
-    socket.send(mediaMessage(sessionId, [{ storage_ref: later.storage_ref, mime_type: "image/png" }]));
-    const outcome = await socket.outcome();
-    expect(outcome.content).toContain(`image/png, ${png.byteLength} bytes, sha256 ${sha256(png)}`);
-    expect(socket.frames.filter((f) => f.type === "upload_complete")).toHaveLength(2);
-    expect(socket.invalid).toEqual([]);
+    expect((await putUpload(target.url, ready, png)).status).toBe(200);
+    const confirmed = await confirmUpload(target.url, ready.upload_id);
+    expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+    await sendsAndHearsItsSha256(socket, sessionId, ready);
+    expect(socket.frames.filter((f) => f.type === "upload_complete")).toHaveLength(1);
     socket.close();
   });
 
-  it("issues an upload over HTTP that a pod confirms, and serves its info and a download redirect", async () => {
+  it("issues an upload over HTTP that a pod on the same Redis confirms, and serves its info", async () => {
     const sessionId = `edge-http-${Date.now()}`;
-    const res = await requestUpload(edgeUrl, sessionId);
+    const res = await requestUpload(target.url, sessionId);
     expect(res.status).toBe(200);
-    const ticket = (await res.json()) as Ticket;
-    expect((await fetch(`${edgeUrl}/media/request-upload`, { method: "POST", body: JSON.stringify({ session_id: sessionId, filename: "x", mime_type: "image/png", size_bytes: 200 * 1024 * 1024 }) })).status).toBe(413);
-    expect((await putUpload(edgeUrl, ticket, png)).status).toBe(200);
+    const ticket = await ticketOf(res);
+    expect((await putUpload(target.url, ticket, png)).status).toBe(200);
 
-    expect((await fetch(`${pod}/media/confirm-upload/${ticket.upload_id}`, { method: "POST" })).status).toBe(200);
-    expect((await fetch(`${edgeUrl}/media/confirm-upload/${ticket.upload_id}`, { method: "POST" })).status).toBe(409);
-    const mediaId = ticket.storage_ref.split("/").pop() ?? "";
-    expect(await (await fetch(`${edgeUrl}/media/info/${sessionId}/${mediaId}`)).json()).toMatchObject({ storage_ref: ticket.storage_ref, size_bytes: png.byteLength });
-    expect((await fetch(`${edgeUrl}/media/info/another-session/${mediaId}`)).status).toBe(404);
-    const redirect = await fetch(`${edgeUrl}/media/download/${sessionId}/${mediaId}`, { redirect: "manual" });
-    expect(redirect.status).toBe(307);
-    expect(new Uint8Array(await (await fetch(redirect.headers.get("location") ?? "")).arrayBuffer())).toEqual(png);
+    expect((await confirmUpload(pod, ticket.upload_id)).status).toBe(200);
+    expect((await confirmUpload(target.url, ticket.upload_id)).status).toBe(409);
+    expect(await (await fetch(`${target.url}/media/info/${sessionId}/${mediaIdOf(ticket.storage_ref)}`)).json()).toMatchObject({ storage_ref: ticket.storage_ref, size_bytes: png.byteLength });
   });
 
   it("answers MEDIA_NOT_ENABLED with the reason for a store a Worker cannot use", async () => {
@@ -140,9 +124,8 @@ describe("media at the edge (workerd)", () => {
       vars: edgeVars({ OMNIA_MEDIA_STORAGE_TYPE: "azure", OMNIA_MEDIA_AZURE_ACCOUNT: "devstoreaccount1", OMNIA_MEDIA_AZURE_CONTAINER: "media" }),
     });
     try {
-      const url = azure.url.replace(/\/$/, "");
-      const socket = await MediaSocket.open(url);
-      const sessionId = String((await socket.next("connected")).session_id);
+      const url = urlOf(azure);
+      const { socket, sessionId } = await openSession(url);
       socket.send({ type: "upload_request", session_id: sessionId, upload_request: { filename: "photo.png", mime_type: "image/png", size_bytes: png.byteLength } });
       const refused = await socket.next("error");
       expect(refused.error).toMatchObject({ code: "MEDIA_NOT_ENABLED" });
@@ -188,8 +171,9 @@ describe("media at the edge (workerd): Azure and GCS signed through Web Crypto",
   });
 
   it("presigns an Azure upload Azurite accepts; the message completes it and the mock answers its SHA-256", async () => {
-    const url = azureEdge.url.replace(/\/$/, "");
-    const { socket, sessionId, ready } = await socketUpload(url);
+    const url = urlOf(azureEdge);
+    const { socket, sessionId } = await openSession(url);
+    const ready = await askUpload(socket, sessionId);
     expect(ready.upload_url.startsWith(`${azurite.endpoint}/media/edge/${sessionId}/`)).toBe(true);
     expect(new URL(ready.upload_url).searchParams.get("sp")).toBe("cw");
     const tampered = { ...ready, upload_url: ready.upload_url.replace("sp=cw", "sp=rcw") };
@@ -197,22 +181,23 @@ describe("media at the edge (workerd): Azure and GCS signed through Web Crypto",
     expect((await putUpload(url, ready, png)).status).toBe(201);
 
     await sendsAndHearsItsSha256(socket, sessionId, ready);
+    socket.close();
   });
 
   it("confirms an Azure upload over HTTP by the blob's properties, and refuses one that was never sent", async () => {
-    const url = azureEdge.url.replace(/\/$/, "");
-    const request = async (sessionId: string) => (await (await requestUpload(url, sessionId)).json()) as Ticket;
+    const url = urlOf(azureEdge);
+    const request = async (sessionId: string) => ticketOf(await requestUpload(url, sessionId));
     const sessionId = `edge-azure-${Date.now()}`;
     const ticket = await request(sessionId);
     expect((await putUpload(url, ticket, png)).status).toBe(201);
-    expect((await fetch(`${url}/media/confirm-upload/${ticket.upload_id}`, { method: "POST" })).status).toBe(200);
-    const mediaId = ticket.storage_ref.split("/").pop() ?? "";
+    expect((await confirmUpload(url, ticket.upload_id)).status).toBe(200);
+    const mediaId = mediaIdOf(ticket.storage_ref);
     expect(await (await fetch(`${url}/media/info/${sessionId}/${mediaId}`)).json()).toMatchObject({ storage_ref: ticket.storage_ref, size_bytes: png.byteLength });
     const redirect = await fetch(`${url}/media/download/${sessionId}/${mediaId}`, { redirect: "manual" });
     expect(new Uint8Array(await (await fetch(redirect.headers.get("location") ?? "")).arrayBuffer())).toEqual(png);
 
     const never = await request(sessionId);
-    const refused = await fetch(`${url}/media/confirm-upload/${never.upload_id}`, { method: "POST" });
+    const refused = await confirmUpload(url, never.upload_id);
     expect(refused.status).toBe(400);
   });
 
@@ -224,10 +209,10 @@ describe("media at the edge (workerd): Azure and GCS signed through Web Crypto",
       vars: edgeVars({ OMNIA_MEDIA_STORAGE_TYPE: "gcs", OMNIA_MEDIA_GCS_BUCKET: "omnia-media", OMNIA_MEDIA_GCS_PREFIX: "edge", GOOGLE_APPLICATION_CREDENTIALS: JSON.stringify(key) }),
     });
     try {
-      const url = gcs.url.replace(/\/$/, "");
+      const url = urlOf(gcs);
       const res = await requestUpload(url, "edge-gcs");
       expect(res.status).toBe(200);
-      const ticket = (await res.json()) as Ticket;
+      const ticket = await ticketOf(res);
       expect(ticket.url.startsWith("https://storage.googleapis.com/omnia-media/edge/edge-gcs/")).toBe(true);
       const sent = { method: ticket.method, url: ticket.url, headers: { ...ticket.headers, "Content-Length": String(png.byteLength) } };
       expect(verifyGcsV4Request(sent, pair.publicKey)).toMatchObject({ ok: true, signedHeaders: ["content-length", "content-type", "host"] });
@@ -242,7 +227,7 @@ describe("media at the edge (workerd): Azure and GCS signed through Web Crypto",
       vars: edgeVars({ OMNIA_MEDIA_STORAGE_TYPE: "gcs", OMNIA_MEDIA_GCS_BUCKET: "omnia-media", GOOGLE_APPLICATION_CREDENTIALS: "/var/secrets/key.json" }),
     });
     try {
-      const refused = await fetch(`${path.url.replace(/\/$/, "")}/media/request-upload`, { method: "POST", body: "{}" });
+      const refused = await fetch(`${urlOf(path)}/media/request-upload`, { method: "POST", body: "{}" });
       expect(refused.status).toBe(501);
       expect(await refused.json()).toMatchObject({ error: { code: "MEDIA_NOT_ENABLED", message: expect.stringContaining("GOOGLE_APPLICATION_CREDENTIALS: the service-account key is not JSON") } });
     } finally {

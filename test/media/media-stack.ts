@@ -1,12 +1,14 @@
 // The real processes for the media tests: the example agent's runtime (mock provider, scenario
 // `media`) and Node facades beside it, all with the same OMNIA_MEDIA_* environment, plus a socket
-// client that records every frame (upload_ready and upload_complete included) and the test's PNG.
+// client that records every frame (upload_ready and upload_complete included), the media API's
+// calls as a client makes them, and the test's PNG.
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import * as v from "valibot";
+import { expect } from "vitest";
 import WebSocket from "ws";
 import { REPO_ROOT, startOmniaProcess, waitForHttpOk, type OmniaProcess } from "../../deploy/local/child-process.js";
 import { startLocalRuntimes, type LocalRuntimes } from "../../deploy/local/local-stack.js";
@@ -37,6 +39,15 @@ export function s3MediaEnv(s3: S3Server, prefix = ""): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
   };
 }
+
+/** What s3rver answers to presigned PUTs it refuses, as the clients of every S3 placement see it. */
+export const S3RVER_REFUSALS = {
+  // The signature covers Content-Type and Content-Length (the S3 backend's SIGNED_UPLOAD_HEADERS).
+  wrongType: { status: 403, body: "SignatureDoesNotMatch" },
+  wrongLength: { status: 403, body: "SignatureDoesNotMatch" },
+  // s3rver refuses once X-Amz-Date plus X-Amz-Expires has passed, as S3 does.
+  expired: { status: 403, body: "Request has expired" },
+};
 
 export interface MediaStack {
   dir: string;
@@ -171,6 +182,62 @@ export function uploadReadyOf(frame: Frame): UploadReady {
   return v.parse(UploadReadyFrameSchema, frame).upload_ready;
 }
 
+/** A socket on `facadeUrl` and the session its `connected` named. */
+export async function openSession(facadeUrl: string): Promise<{ socket: MediaSocket; sessionId: string }> {
+  const socket = await MediaSocket.open(facadeUrl);
+  return { socket, sessionId: String((await socket.next("connected")).session_id) };
+}
+
+/** upload_request on the socket (the test PNG unless told otherwise), and the upload_ready it got. */
+export async function askUpload(socket: MediaSocket, sessionId: string, file: { filename?: string; mimeType?: string; sizeBytes?: number } = {}): Promise<UploadReady> {
+  const upload_request = { filename: file.filename ?? "photo.png", mime_type: file.mimeType ?? "image/png", size_bytes: file.sizeBytes ?? TEST_PNG.byteLength };
+  socket.send({ type: "upload_request", session_id: sessionId, upload_request });
+  return uploadReadyOf(await socket.next("upload_ready"));
+}
+
+const UploadTicketSchema = v.object({
+  upload_id: v.string(),
+  url: v.string(),
+  method: v.string(),
+  headers: v.record(v.string(), v.string()),
+  storage_ref: v.string(),
+  expires_at: v.string(),
+});
+
+/** What POST /media/request-upload answers. */
+export type UploadTicket = v.InferOutput<typeof UploadTicketSchema>;
+
+/** The ticket of a request-upload answer, checked. */
+export async function ticketOf(res: Response): Promise<UploadTicket> {
+  return v.parse(UploadTicketSchema, await res.json());
+}
+
+const ErrorBodySchema = v.object({ error: v.record(v.string(), v.unknown()) });
+
+/** A refusal of the media API as its client reads it: the status and the error object. */
+export async function errorOf(res: Response): Promise<{ status: number; error: Record<string, unknown> }> {
+  return { status: res.status, error: v.parse(ErrorBodySchema, await res.json()).error };
+}
+
+/** POST /media/request-upload with a JSON body (the test PNG's for `sessionId` unless `body` is given). */
+export function requestUpload(facadeUrl: string, sessionId: string, body?: object): Promise<Response> {
+  return fetch(`${facadeUrl}/media/request-upload`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body ?? { session_id: sessionId, filename: "photo.png", mime_type: "image/png", size_bytes: TEST_PNG.byteLength }),
+  });
+}
+
+/** POST /media/confirm-upload, naming the caller's session when given. */
+export function confirmUpload(facadeUrl: string, uploadId: string, sessionId?: string): Promise<Response> {
+  return fetch(`${facadeUrl}/media/confirm-upload/${uploadId}`, { method: "POST", ...(sessionId === undefined ? {} : { body: JSON.stringify({ session_id: sessionId }) }) });
+}
+
+/** The media id at the end of a storage_ref. */
+export function mediaIdOf(storageRef: string): string {
+  return storageRef.split("/").pop() ?? "";
+}
+
 /** Sends the bytes as upload_ready (or request-upload) said: that method, those headers; a relative URL is the facade's. */
 export function putUpload(facadeUrl: string, ticket: { url?: string; upload_url?: string; method: string; headers: Record<string, string> }, body: Uint8Array<ArrayBuffer>): Promise<Response> {
   const url = ticket.upload_url ?? ticket.url ?? "";
@@ -185,6 +252,17 @@ export function mediaMessage(sessionId: string, refs: Array<{ storage_ref: strin
     parts: [{ type: "text", text: "what did I send?" }, ...refs.map((media) => ({ type: "image", media }))],
     metadata: { mock_scenario: "media" },
   };
+}
+
+/**
+ * Sends a message naming the uploaded test PNG: the socket hears upload_complete for it (now, or
+ * already when the upload completed) and the mock answers the bytes' type, size and SHA-256.
+ */
+export async function sendsAndHearsItsSha256(socket: MediaSocket, sessionId: string, ready: UploadReady): Promise<void> {
+  socket.send(mediaMessage(sessionId, [{ storage_ref: ready.storage_ref, mime_type: "image/png" }]));
+  expect((await socket.next("upload_complete")).upload_complete).toEqual({ upload_id: ready.upload_id, storage_ref: ready.storage_ref, size_bytes: TEST_PNG.byteLength });
+  expect((await socket.outcome()).content).toContain(`image/png, ${TEST_PNG.byteLength} bytes, sha256 ${sha256(TEST_PNG)}`);
+  expect(socket.invalid).toEqual([]);
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -213,3 +291,6 @@ export function testPng(size = 64): Uint8Array<ArrayBuffer> {
   const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(Buffer.from(rows))), chunk("IEND", Buffer.alloc(0))]);
   return new Uint8Array(png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer);
 }
+
+/** The PNG the media tests upload unless they need another. */
+export const TEST_PNG = testPng();
