@@ -15,6 +15,7 @@ import { startKeepalive } from "./keepalive.js";
 import { createJournal } from "./create-journal.js";
 import { startNodeAuth } from "./node-auth.js";
 import { startNodeMedia } from "./media-config.js";
+import { outlastClientPools } from "../../shared/net/keep-alive.js";
 
 export interface RunningNodeFacade {
   facade: Facade;
@@ -93,6 +94,8 @@ async function closingHandshakes(wss: WebSocketServer, graceMs: number): Promise
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    // Behind an ingress or a load balancer, whose pools keep idle connections up to 60 s.
+    if ("keepAliveTimeout" in server) outlastClientPools(server);
     server.once("error", reject);
   });
 }

@@ -2,6 +2,7 @@
 // Connect client over fetch. The edge facade's client runs the turns end to end in
 // facade/edge/grpc-web-runtime-client.test.ts; this covers the port's own setup and refusals.
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +81,31 @@ describe("the runtime's gRPC-web port", () => {
       expect(logLines.join("")).toContain("the gRPC-web port runs open");
       expect(await client.health({})).toMatchObject({ healthy: true });
     });
+
+    it("keeps an idle connection for longer than a client's pool does, so no call goes down a connection being closed", async () => {
+      // Node's default (5 s) is shorter than workerd's pool: under load the edge lost turns with
+      // "Network connection lost" on connections the runtime closed as they were reused.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const health = () =>
+        new Promise<{ status: number; keepAlive: string | undefined; reused: boolean }>((resolve, reject) => {
+          const req = request(
+            { agent, host: "127.0.0.1", port: runtime.grpcWebPort, method: "POST", path: "/omnia.runtime.v1.RuntimeService/Health", headers: { "content-type": "application/json" } },
+            (res) => {
+              res.resume();
+              res.on("end", () => resolve({ status: res.statusCode ?? 0, keepAlive: res.headers["keep-alive"]?.toString(), reused: req.reusedSocket }));
+            },
+          );
+          req.on("error", reject);
+          req.end("{}");
+        });
+      try {
+        expect(await health()).toMatchObject({ status: 200, keepAlive: "timeout=65", reused: false });
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+        expect(await health()).toMatchObject({ status: 200, reused: true });
+      } finally {
+        agent.destroy();
+      }
+    }, 15_000);
 
     it("refuses a second ConverseTurn for a turn id that is running", async () => {
       const headers = { "x-omnia-request-id": randomUUID() };

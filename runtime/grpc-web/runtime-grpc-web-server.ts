@@ -8,6 +8,7 @@ import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import { RuntimeService } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
+import { outlastClientPools } from "../../shared/net/keep-alive.js";
 import type { TurnJournal } from "../../shared/journal/turn-journal.js";
 import type { SessionStore } from "../../shared/session/session-store.js";
 import type { ConversationEngine } from "../engine/conversation-engine.js";
@@ -53,6 +54,7 @@ export class RuntimeGrpcWebServer {
       if (!isGrpcWebConverse(request)) return void handler(request, response);
       refuseConverse(response, this.refusal(request.headers.authorization ?? null, "Converse"));
     });
+    outlastClientPools(this.server);
   }
 
   /** Unauthenticated, unless the call presents the bridge token (or the port runs open). */

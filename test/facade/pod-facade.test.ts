@@ -47,6 +47,10 @@ describe("facade in a pod", () => {
     expect((await fetch(`http://127.0.0.1:${healthPort}/`)).status).toBe(404);
   });
 
+  it("keeps idle HTTP connections for longer than an ingress's upstream pool (60 s)", async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("serves its single agent without an agent parameter", async () => {
     const client = await ProtocolClient.connect(`ws://127.0.0.1:${port}/ws`);
     const hello = await client.next("connected");
