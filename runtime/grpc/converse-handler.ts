@@ -5,6 +5,7 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { ClientMessage, ServerMessage } from "../../shared/gen/omnia/runtime/v1/runtime_pb.js";
 import { callerIsLocal, callIdentity } from "./call-identity.js";
+import { pipelineWrites } from "./pipelined-writes.js";
 import { TurnSession, type TurnSessionOptions, type TurnSink } from "./turn-session.js";
 
 type ConverseCall = ServerDuplexStream<ClientMessage, ServerMessage>;
@@ -13,6 +14,7 @@ export type ConverseOptions = TurnSessionOptions;
 
 export function converseHandler(options: ConverseOptions) {
   return (call: ConverseCall): void => {
+    pipelineWrites(call);
     const session = new TurnSession(options, callIdentity(call.metadata, callerIsLocal(call.getPeer())), callSink(call));
 
     call.on("cancelled", () => session.callBroken());
