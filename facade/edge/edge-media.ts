@@ -8,10 +8,9 @@ import { MediaUploads } from "../../shared/media/media-uploads.js";
 import { MemoryPendingUploads } from "../../shared/media/memory-pending-uploads.js";
 import { AzureSasMediaStorage } from "../../shared/media/azure-sas-webcrypto.js";
 import { GcsSignedUrlMediaStorage, parseServiceAccountKey } from "../../shared/media/gcs-v4-webcrypto.js";
-import type { MediaStorage } from "../../shared/media/media-storage.js";
+import type { MediaStorage, MediaStorageType } from "../../shared/media/media-storage.js";
 import { S3MediaStorage } from "../../shared/media/s3-media-storage.js";
 import { UpstashPendingUploads } from "../../shared/media/upstash-pending-uploads.js";
-import type { MediaStorageType } from "../../shared/media/media-storage.js";
 import { FacadeMedia, MEDIA_NOT_CONFIGURED, PENDING_UPLOADS_KEY_PREFIX, type FacadeMediaSetting, type MediaAnnouncer, type MediaDisabled } from "../core/facade-media.js";
 
 const LOCAL_NOT_AT_THE_EDGE = "the local media backend writes the facade's disk, which a Worker does not have; use s3 (R2, MinIO), gcs or azure at the edge";

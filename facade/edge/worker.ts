@@ -1,7 +1,7 @@
 // The edge entry (wrangler.toml `main`): plain HTTP (health, readiness, agent list, chat page,
-// POST /ws/ticket, the media API) is answered here; a WebSocket upgrade is admitted and authenticated here and
-// handed, with the identity it proved, to the Durable Object of its session: the resumed one for
-// `?resume=`, else a new one, whose id becomes the session's.
+// POST /ws/ticket, the media API) is answered here; a WebSocket upgrade is admitted and
+// authenticated here and handed, with the identity it proved, to the Durable Object of its
+// session: the resumed one for `?resume=`, else a new one, whose id becomes the session's.
 import type { Facade } from "../core/facade-app.js";
 import { EdgeConfigError, parseEdgeConfig } from "./edge-config.js";
 import { refusalHeaders } from "../core/upgrade-auth.js";

@@ -25,8 +25,11 @@ export function pipelineWrites(stream: Writable): void {
       inFlight--;
       const waiting = blocked;
       if (error) {
+        // The Writable may already have been told this write went well: fail the stream itself.
         blocked = null;
-        return (waiting ?? ((err) => stream.destroy(err ?? undefined)))(error);
+        if (waiting) waiting(error);
+        else stream.destroy(error);
+        return;
       }
       if (waiting && inFlight < WINDOW) {
         blocked = null;
