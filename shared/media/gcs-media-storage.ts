@@ -20,6 +20,8 @@ export interface GcsMediaStorageOptions {
   /** ...or its contents. Without either, the Google SDK's default credentials. */
   credentials?: GcsServiceAccountKey;
   projectId?: string;
+  /** The JSON API and signed URLs' host, for an emulator; default Google's. (The SDK also honours STORAGE_EMULATOR_HOST.) */
+  apiEndpoint?: string;
 }
 
 export class GcsMediaStorage implements MediaStorage {
@@ -28,8 +30,9 @@ export class GcsMediaStorage implements MediaStorage {
   private readonly bucket: string;
   private readonly prefix: string;
 
-  constructor({ bucket, prefix, keyFilename, credentials, projectId }: GcsMediaStorageOptions) {
+  constructor({ bucket, prefix, keyFilename, credentials, projectId, apiEndpoint }: GcsMediaStorageOptions) {
     this.storage = new Storage({
+      ...(apiEndpoint ? { apiEndpoint } : {}),
       ...(keyFilename ? { keyFilename } : {}),
       ...(credentials ? { credentials } : {}),
       ...(projectId ? { projectId } : {}),

@@ -3,9 +3,8 @@
 // with @google-cloud/storage's URLs for the same key and time, and used for stat, read and delete
 // against a loopback store that admits only requests the verifier accepts.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { freePort } from "../../test/helpers/free-port.js";
+import { startGcsServer, type GcsServer } from "../../test/helpers/media-servers/gcs-server.js";
 import { verifyGcsV4Request, type SentRequest } from "../../test/helpers/media-servers/gcs-v4-verifier.js";
 import { GcsMediaStorage } from "./gcs-media-storage.js";
 import { GcsSignedUrlMediaStorage, parseServiceAccountKey, type GcsServiceAccount } from "./gcs-v4-webcrypto.js";
@@ -77,33 +76,13 @@ describe("GcsSignedUrlMediaStorage V4 signed URLs (Web Crypto)", () => {
 });
 
 describe("GcsSignedUrlMediaStorage stat, read and delete through signed URLs", () => {
-  let server: Server;
+  let gcs: GcsServer;
   let endpoint: string;
-  const objects = new Map<string, { body: Buffer; type: string }>();
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    // Cloud Storage's answers for what the test needs, behind the verifier's check of every request.
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === "string"));
-        const verdict = verifyGcsV4Request({ method: req.method ?? "", url: `${endpoint}${req.url}`, headers }, publicKey);
-        if (!verdict.ok) return void res.writeHead(403).end(verdict.reason);
-        const path = new URL(req.url ?? "", endpoint).pathname;
-        const stored = objects.get(path);
-        if (req.method === "PUT") return void (objects.set(path, { body: Buffer.concat(chunks), type: headers["content-type"] ?? "" }), res.writeHead(200).end());
-        if (!stored) return void res.writeHead(404).end("No such object");
-        if (req.method === "DELETE") return void (objects.delete(path), res.writeHead(204).end());
-        res.writeHead(200, { "content-type": stored.type, "content-length": String(stored.body.length) }).end(req.method === "GET" ? stored.body : undefined);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    gcs = await startGcsServer(publicKey);
+    endpoint = gcs.endpoint;
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  afterAll(() => gcs?.stop());
 
   it("uploads with the presigned request, then stats, reads and deletes", async () => {
     const store = new GcsSignedUrlMediaStorage({ bucket: "omnia-media", prefix: "p", account, endpoint });
