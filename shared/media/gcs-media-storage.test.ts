@@ -71,7 +71,7 @@ describe("GcsMediaStorage V4 signed URLs", () => {
   });
 });
 
-describe("GcsMediaStorage against a loopback store: upload by signed URL, then stat, read and delete through the SDK", () => {
+describe("GcsMediaStorage against a loopback store: stat, read and delete through the SDK's JSON API", () => {
   let gcs: GcsServer;
   let store: GcsMediaStorage;
   beforeAll(async () => {
