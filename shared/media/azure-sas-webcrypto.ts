@@ -6,7 +6,8 @@
 import { contentDisposition } from "./content-disposition.js";
 import { MediaError } from "./media-error.js";
 import { objectKey, type MediaObject } from "./media-ids.js";
-import type { MediaStorage, PresignedRequest, PresignUploadInput, StoredObject } from "./media-storage.js";
+import type { MediaStorage, PresignedRequest, PresignUploadInput } from "./media-storage.js";
+import { SignedObjectRequests, type SignedStore } from "./signed-object-requests.js";
 
 /** The SAS version @azure/storage-blob signs with (its SERVICE_VERSION); a test compares both URLs. */
 export const AZURE_SAS_VERSION = "2026-10-06";
@@ -78,7 +79,7 @@ export interface AzureSasMediaStorageOptions {
   fetch?: typeof fetch;
 }
 
-export class AzureSasMediaStorage implements MediaStorage {
+export class AzureSasMediaStorage extends SignedObjectRequests implements MediaStorage {
   readonly type = "azure";
   private readonly account: string;
   private readonly container: string;
@@ -89,6 +90,7 @@ export class AzureSasMediaStorage implements MediaStorage {
   private readonly fetch: typeof fetch;
 
   constructor({ account, container, prefix, key, endpoint, now = () => Date.now(), fetch: fetchImpl = (input, init) => fetch(input, init) }: AzureSasMediaStorageOptions) {
+    super();
     this.account = account;
     this.container = container;
     this.prefix = prefix;
@@ -110,34 +112,13 @@ export class AzureSasMediaStorage implements MediaStorage {
     return { url, method: "GET", headers: {}, expiresAt };
   }
 
-  async stat(object: MediaObject): Promise<StoredObject | null> {
-    const res = await this.call(object, "HEAD", "r", "stat");
-    if (res.status === 404) return null;
-    if (!res.ok) throw this.failure("stat", `${res.status} ${res.headers.get("x-ms-error-code") ?? res.statusText}`);
-    return { sizeBytes: Number(res.headers.get("content-length") ?? 0), mimeType: res.headers.get("content-type") ?? "application/octet-stream" };
-  }
-
-  async read(object: MediaObject): Promise<Uint8Array> {
-    const res = await this.call(object, "GET", "r", "read");
-    if (res.status === 404) throw new MediaError("not_found", `media ${object.mediaId} of session ${object.sessionId} does not exist`);
-    if (!res.ok) throw this.failure("read", await errorOf(res));
-    return new Uint8Array(await res.arrayBuffer());
-  }
-
-  async delete(object: MediaObject): Promise<void> {
-    const res = await this.call(object, "DELETE", "d", "delete");
-    if (!res.ok && res.status !== 404) throw this.failure("delete", await errorOf(res));
-    await res.body?.cancel();
-  }
-
-  private async call(object: MediaObject, method: string, permissions: string, operation: string): Promise<Response> {
-    const url = await this.sasUrl(object, permissions, new Date(this.now() + OWN_CALL_SAS_MS));
-    try {
-      return await this.fetch(url, { method, headers: { "x-ms-version": AZURE_SAS_VERSION } });
-    } catch (err) {
-      throw this.failure(operation, err instanceof Error ? err.message : String(err));
-    }
-  }
+  protected readonly signedStore: SignedStore = {
+    // Read (r) for HEAD and GET, delete (d) for DELETE: each own request may do only its one thing.
+    send: async (object, method) =>
+      this.fetch(await this.sasUrl(object, method === "DELETE" ? "d" : "r", new Date(this.now() + OWN_CALL_SAS_MS)), { method, headers: { "x-ms-version": AZURE_SAS_VERSION } }),
+    failure: (operation, reason) => this.failure(operation, reason),
+    refusal: errorOf,
+  };
 
   private async sasUrl(object: MediaObject, permissions: string, expiresOn: Date, disposition?: string): Promise<string> {
     const blobName = objectKey(this.prefix, object);

@@ -9,7 +9,8 @@ import { describeIssues } from "../manifests/issue-path.js";
 import { contentDisposition } from "./content-disposition.js";
 import { MediaError } from "./media-error.js";
 import { objectKey, type MediaObject } from "./media-ids.js";
-import type { MediaStorage, PresignedRequest, PresignUploadInput, StoredObject } from "./media-storage.js";
+import type { MediaStorage, PresignedRequest, PresignUploadInput } from "./media-storage.js";
+import { SignedObjectRequests, type SignedStore } from "./signed-object-requests.js";
 
 export const GCS_DEFAULT_ENDPOINT = "https://storage.googleapis.com";
 // The URL the Worker signs for its own stat, read and delete lives only as long as one call.
@@ -93,7 +94,7 @@ export interface GcsSignedUrlMediaStorageOptions {
   fetch?: typeof fetch;
 }
 
-export class GcsSignedUrlMediaStorage implements MediaStorage {
+export class GcsSignedUrlMediaStorage extends SignedObjectRequests implements MediaStorage {
   readonly type = "gcs";
   private readonly bucket: string;
   private readonly prefix: string;
@@ -104,6 +105,7 @@ export class GcsSignedUrlMediaStorage implements MediaStorage {
   private key: Promise<CryptoKey> | undefined;
 
   constructor({ bucket, prefix, account, endpoint = GCS_DEFAULT_ENDPOINT, now = () => Date.now(), fetch: fetchImpl = (input, init) => fetch(input, init) }: GcsSignedUrlMediaStorageOptions) {
+    super();
     this.bucket = bucket;
     this.prefix = prefix;
     this.account = account;
@@ -126,35 +128,14 @@ export class GcsSignedUrlMediaStorage implements MediaStorage {
     return { url, method: "GET", headers: {}, expiresAt };
   }
 
-  async stat(object: MediaObject): Promise<StoredObject | null> {
-    const res = await this.call(object, "HEAD", "stat");
-    if (res.status === 404) return null;
-    if (!res.ok) throw this.failure("stat", `${res.status} ${res.statusText}`);
-    return { sizeBytes: Number(res.headers.get("content-length") ?? 0), mimeType: res.headers.get("content-type") ?? "application/octet-stream" };
-  }
-
-  async read(object: MediaObject): Promise<Uint8Array> {
-    const res = await this.call(object, "GET", "read");
-    if (res.status === 404) throw new MediaError("not_found", `media ${object.mediaId} of session ${object.sessionId} does not exist`);
-    if (!res.ok) throw this.failure("read", `${res.status} ${(await res.text()).slice(0, 200)}`);
-    return new Uint8Array(await res.arrayBuffer());
-  }
-
-  async delete(object: MediaObject): Promise<void> {
-    const res = await this.call(object, "DELETE", "delete");
-    if (!res.ok && res.status !== 404) throw this.failure("delete", `${res.status} ${(await res.text()).slice(0, 200)}`);
-    await res.body?.cancel();
-  }
-
-  private async call(object: MediaObject, method: "HEAD" | "GET" | "DELETE", operation: string): Promise<Response> {
-    const signedAt = new Date(this.now());
-    const url = await this.sign(object, method, signedAt, new Date(signedAt.getTime() + OWN_CALL_URL_MS), {});
-    try {
-      return await this.fetch(url, { method });
-    } catch (err) {
-      throw this.failure(operation, err instanceof Error ? err.message : String(err));
-    }
-  }
+  protected readonly signedStore: SignedStore = {
+    send: async (object, method) => {
+      const signedAt = new Date(this.now());
+      return this.fetch(await this.sign(object, method, signedAt, new Date(signedAt.getTime() + OWN_CALL_URL_MS), {}), { method });
+    },
+    failure: (operation, reason) => this.failure(operation, reason),
+    refusal: async (res) => `${res.status} ${(await res.text()).slice(0, 200) || res.statusText}`,
+  };
 
   private async sign(object: MediaObject, method: GcsV4SignInput["method"], signedAt: Date, expiresAt: Date, extra: Pick<GcsV4SignInput, "headers" | "query">): Promise<string> {
     try {
