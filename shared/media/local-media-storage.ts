@@ -102,7 +102,10 @@ export class LocalMediaStorage implements MediaStorage, LocalUploadStore {
       await rename(partial, path);
       return { sizeBytes: received, mimeType: expected.mimeType };
     } catch (err) {
+      // Closed before removed: a file still being opened would otherwise appear after the rm.
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out.once("close", () => resolve()));
       out.destroy();
+      await closed;
       await rm(partial, { force: true });
       throw err;
     }
